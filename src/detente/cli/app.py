@@ -1,0 +1,61 @@
+"""Entry point of the ``detente`` command: builds the Typer app and prints user errors cleanly."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from rich.markup import escape
+
+from detente.cli import scenario_cmds
+from detente.cli.common import err_console
+
+app = typer.Typer(
+    name="detente",
+    help="Détente: model a negotiation, find the deals every party can accept, sequence them, brief principals.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+# One register() per command group; each module imports its heavy dependencies lazily.
+scenario_cmds.register(app)
+for _module in ("analysis_cmds", "roadmap_cmds", "brief_cmds", "genius_cmds"):
+    try:
+        __import__(f"detente.cli.{_module}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"detente.cli.{_module}":
+            raise
+    else:
+        sys.modules[f"detente.cli.{_module}"].register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI. User errors (bad files, impossible requests) print a message and exit 2."""
+    from detente.errors import DetenteError
+
+    try:
+        app(args=argv, prog_name="detente")  # standalone: usage errors print and exit by themselves
+    except DetenteError as exc:
+        problems = getattr(exc, "problems", None)
+        if problems:
+            noun = "problem" if len(problems) == 1 else "problems"
+            err_console.print(f"[bold red]error:[/] {len(problems)} {noun} found", highlight=False)
+            for p in problems:
+                err_console.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
+        else:
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # an internal bug: say so briefly; DETENTE_DEBUG=1 shows the traceback
+        if os.environ.get("DETENTE_DEBUG"):
+            raise
+        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}", highlight=False)
+        err_console.print("This is a bug in Détente. Re-run with DETENTE_DEBUG=1 for details and report it.")
+        sys.exit(70)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reading and writing scenario files: YAML/JSON loading with located errors, atomic saving."""

@@ -1,0 +1,172 @@
+"""Load a scenario file (YAML or JSON) into a validated :class:`~detente.model.scenario.Scenario`.
+
+Three layers of checks, each reported with file, line, column and field path:
+
+1. syntax (YAML/JSON parse errors, empty files, duplicate keys);
+2. shape (pydantic: missing or unknown fields, wrong types), with "did you mean" for misspelt keys;
+3. references (:mod:`detente.io.references`: unknown ids, duplicates, prerequisite cycles).
+
+All problems found at a layer are reported together; :class:`ScenarioError` carries them.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from detente.io.errors import PathItem, Problem, ScenarioError, did_you_mean
+from detente.io.references import check_references
+from detente.io.source_map import SourceMap, parse_text
+from detente.model.scenario import Scenario
+
+MAX_BYTES = 50_000_000
+
+
+def detect_format(path: Path) -> str:
+    """'json' for ``.json`` files, 'yaml' otherwise."""
+    return "json" if path.suffix.lower() == ".json" else "yaml"
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and fully validate a scenario file. Raises :class:`ScenarioError` on any problem."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise ScenarioError([Problem(name, (), "no such file", hint="check the path")])
+    if p.is_dir():
+        raise ScenarioError([Problem(name, (), "is a folder, not a scenario file", hint="name a .yaml or .json file")])
+    raw = p.read_bytes()
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError([Problem(name, (), f"file is larger than {MAX_BYTES // 1_000_000} MB")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem(name, (), f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8")]
+        ) from None
+    return parse_scenario(text, name, detect_format(p))
+
+
+def parse_scenario(text: str, filename: str = "<string>", fmt: str = "yaml") -> Scenario:
+    """Validate scenario ``text`` (YAML or JSON). Raises :class:`ScenarioError` on any problem."""
+    data, smap, problems = parse_text(text, filename, fmt)
+    if problems:
+        raise ScenarioError(problems)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        raise ScenarioError([Problem(filename, (), f"expected a mapping of sections at the top level, found {kind}",
+                                     1, 1, "a scenario starts with keys such as 'meta:', 'parties:' and 'moves:'")])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_shape_problems(exc, data, smap, filename)) from None
+    except (RecursionError, ValueError, TypeError) as exc:  # pathological input pydantic cannot describe
+        raise ScenarioError([Problem(filename, (), f"cannot read this file as a scenario: {exc}")]) from None
+    ref_problems = check_references(scenario, smap, filename)
+    if ref_problems:
+        raise ScenarioError(ref_problems)
+    return scenario
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[PathItem, ...]:
+    """Keep only the parts of a pydantic ``loc`` that exist in the data (drops union tags)."""
+    out: list[PathItem] = []
+    node = data
+    for item in loc:
+        if isinstance(node, dict) and item in node:
+            out.append(item)
+            node = node[item]
+        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
+            out.append(item)
+            node = node[item]
+        elif isinstance(node, dict) and isinstance(item, str) and not item.startswith(("function-", "json-")) \
+                and item not in ("red_line", "min_content", "count", "implies", "int", "float"):
+            out.append(item)  # a missing field: name it
+            node = None
+    return tuple(out)
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types inside Optional/Union/Annotated."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(annotation):
+            out.extend(_unwrap(arg))
+        return out
+    return [annotation]
+
+
+def _model_at(path: tuple[PathItem, ...], data: Any) -> type[BaseModel] | None:
+    """The pydantic model class that validates the mapping at ``path`` (for key suggestions)."""
+    current: list[Any] = [Scenario]
+    node = data
+    for item in path:
+        nxt: list[Any] = []
+        for t in current:
+            if isinstance(t, type) and issubclass(t, BaseModel) and isinstance(item, str):
+                for name, info in t.model_fields.items():
+                    if item in (name, info.alias):
+                        nxt.extend(_unwrap(info.annotation))
+            elif typing.get_origin(t) is list and isinstance(item, int):
+                nxt.extend(_unwrap(typing.get_args(t)[0]))
+            elif typing.get_origin(t) is dict:
+                nxt.extend(_unwrap(typing.get_args(t)[1]))
+        node = node.get(item) if isinstance(node, dict) else (
+            node[item] if isinstance(node, list) and isinstance(item, int) and item < len(node) else None)
+        # discriminated unions: pick the member whose 'type' matches the data
+        if isinstance(node, dict) and "type" in node:
+            tagged = [t for t in nxt if isinstance(t, type) and issubclass(t, BaseModel)
+                      and "type" in t.model_fields
+                      and node["type"] in typing.get_args(t.model_fields["type"].annotation)]
+            nxt = tagged or nxt
+        current = nxt
+    models = [t for t in current if isinstance(t, type) and issubclass(t, BaseModel)]
+    return models[0] if models else None
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _shape_problems(exc: ValidationError, data: Any, smap: SourceMap, filename: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[tuple[PathItem, ...], str]] = set()
+    for err in exc.errors(include_url=False):
+        path = _data_path(tuple(err["loc"]), data)
+        kind = err["type"]
+        hint: str | None = None
+        message = err["msg"]
+        if kind == "extra_forbidden" and path:
+            key = str(path[-1])
+            model = _model_at(path[:-1], data)
+            allowed = _field_names(model) if model else []
+            guess = did_you_mean(key, allowed)
+            message = f"unknown key '{key}'"
+            hint = f"did you mean '{guess}'?" if guess else (
+                f"allowed keys here: {', '.join(allowed)}" if allowed else "remove it")
+        elif kind == "missing":
+            message = f"required key '{path[-1]}' is missing" if path else "a required key is missing"
+            hint = "add it"
+        elif kind == "union_tag_invalid" or kind == "union_tag_not_found":
+            message = "unknown constraint type" if kind == "union_tag_invalid" else "constraint has no 'type'"
+            hint = "use type: red_line, min_content, count or implies"
+        elif kind == "model_type" and err.get("ctx", {}).get("class_name") == "Value":
+            message = f"expected a number or a mapping such as {{value: 2, low: 1, high: 3}} (got {err.get('input')!r})"
+        else:
+            got = err.get("input")
+            if isinstance(got, str | int | float | bool) and not isinstance(got, dict):
+                message = f"{message} (got {got!r})"
+        key_ = (path, message)
+        if key_ in seen:
+            continue
+        seen.add(key_)
+        mark = smap.locate(path)
+        problems.append(Problem(filename, path, message, mark[0] if mark else None, mark[1] if mark else None, hint))
+    return problems

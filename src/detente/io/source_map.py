@@ -1,0 +1,104 @@
+"""Parse YAML or JSON text into plain data plus a map from field path to (line, column).
+
+PyYAML's composer keeps the position of every node; we walk the node tree once to record where each
+key and list item starts, so later checks (pydantic's and our reference checks) can point at the exact
+place in the file. Duplicate mapping keys, which YAML parsers silently collapse, are reported here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from detente.io.errors import PathItem, Problem
+
+try:  # the C loader is much faster on large files; fall back to pure Python
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+Mark = tuple[int, int]
+
+
+@dataclass
+class SourceMap:
+    """Positions (1-based line, column) of keys and list items, keyed by field path."""
+
+    positions: dict[tuple[PathItem, ...], Mark] = field(default_factory=dict)
+
+    def locate(self, path: tuple[PathItem, ...]) -> Mark | None:
+        """Position of ``path``, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            mark = self.positions.get(path[:end])
+            if mark is not None:
+                return mark
+        return None
+
+
+def _walk(node: yaml.Node, path: tuple[PathItem, ...], smap: SourceMap, dups: list[tuple[tuple, Mark]]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in seen:
+                dups.append(((*path, key), mark))
+            seen.add(key)
+            smap.positions[(*path, key)] = mark
+            _walk(value_node, (*path, key), smap, dups)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            smap.positions[(*path, index)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+            _walk(item, (*path, index), smap, dups)
+
+
+def parse_text(text: str, filename: str, fmt: str) -> tuple[Any, SourceMap, list[Problem]]:
+    """Parse ``text`` as ``fmt`` ('yaml' or 'json').
+
+    Returns (data, source map, problems); when a problem is fatal, data is None.
+    """
+    smap = SourceMap()
+    if not text.strip():
+        return None, smap, [
+            Problem(filename, (), "the file is empty", 1, 1, "a scenario needs at least 'meta', 'parties' and 'moves'; "
+                    "run 'detente new NAME' for a commented template")
+        ]
+    if fmt == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return None, smap, [Problem(filename, (), f"not valid JSON: {exc.msg}", exc.lineno, exc.colno,
+                                        "fix the JSON syntax at this position")]
+        try:  # JSON is (almost always) YAML, which gives us positions too
+            node = yaml.compose(text, Loader=_Loader)
+            if node is not None:
+                _walk(node, (), smap, [])
+        except yaml.YAMLError:
+            pass
+        return data, smap, []
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        col = mark.column + 1 if mark is not None else None
+        what = exc.problem or exc.context or "syntax error"
+        return None, smap, [Problem(filename, (), f"not valid YAML: {what}", line, col,
+                                    "check indentation, colons and quotes at this position")]
+    except yaml.YAMLError as exc:
+        return None, smap, [Problem(filename, (), f"not valid YAML: {exc}", None, None, None)]
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. unhashable keys, absurd nesting
+        return None, smap, [Problem(filename, (), f"not valid YAML: {exc}", None, None, None)]
+    dups: list[tuple[tuple, Mark]] = []
+    if node is not None:
+        _walk(node, (), smap, dups)
+    problems = [
+        Problem(filename, path, f"the key '{path[-1]}' appears twice in the same mapping", mark[0], mark[1],
+                "remove or rename one of them")
+        for path, mark in dups
+    ]
+    return data, smap, problems
