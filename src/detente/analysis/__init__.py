@@ -1,0 +1,1 @@
+"""Deal analysis on the compiled model: acceptability, frontier, bargaining solutions, options, wedges."""
