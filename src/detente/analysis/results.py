@@ -62,3 +62,27 @@ class SolveResult:
             "notes": list(self.notes),
             "seconds": self.seconds,
         }
+
+
+@dataclass(frozen=True, eq=False)
+class FrontierResult:
+    """Pareto frontier of the acceptable packages.
+
+    ``exact`` is True when every frontier point was found (enumeration, the exact dynamic program, or
+    an epsilon-constraint run that finished within its budget); ``truncated`` when a point budget cut
+    the list. ``utilities`` has shape (N, P) aligned with ``packages``.
+    """
+
+    method: str
+    exact: bool
+    truncated: bool
+    packages: list[Package]
+    n_acceptable: int | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def utilities(self) -> npt.NDArray[np.float64]:
+        if not self.packages:
+            return np.zeros((0, 0))
+        return np.vstack([p.utilities for p in self.packages])

@@ -1,0 +1,156 @@
+"""The CP-SAT model of "choose one option per move" shared by every exact optimizer.
+
+:func:`build_package_model` turns a :class:`~detente.model.compiled.CompiledScenario` into an OR-Tools
+CP-SAT model with
+
+* one Boolean ``x[k][j]`` per option (``ExactlyOne`` per move),
+* every :class:`~detente.model.compiled.LinearConstraint` (red lines and package rules),
+* an integer utility ``u[i] = Σ_o V[o, i] · x_o`` per party, where ``V = round(values · scale)``,
+* optionally the acceptability constraints ``u[i] ≥ ⌈r_i · scale⌉``.
+
+CP-SAT works on integers, so values are scaled by ``scale`` = the smallest power of ten (up to 10^6)
+that makes every value integral; when values have more decimals (Genius domains) they are rounded and
+``rounding_error[i]`` bounds the total error on u_i (Σ_k max_o |V − values·scale| / scale). Callers
+re-evaluate the packages they return with exact floats.
+
+For diagnosis, ``relaxable=True`` gives each constraint and each reservation value an enforcement
+literal (``constraint_lits``, ``reservation_lits``): the rule holds only when its literal is true.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+    from detente.model.compiled import CompiledScenario
+
+MAX_DECIMALS = 6
+
+
+def integer_scale(values: npt.NDArray[np.float64], *, max_decimals: int = MAX_DECIMALS) -> int:
+    """Smallest power of ten (≤ 10^max_decimals) that makes every value an integer (within 1e-9)."""
+    for d in range(max_decimals + 1):
+        s = 10**d
+        scaled = values * s
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * max(1.0, float(np.abs(scaled).max(initial=0)))):
+            return s
+    return 10**max_decimals
+
+
+@dataclass
+class PackageModel:
+    """A CP-SAT model over packages plus handles on its variables (see module docstring)."""
+
+    cs: CompiledScenario
+    model: cp_model.CpModel
+    x: list[list[cp_model.IntVar]]
+    u: list[cp_model.IntVar]
+    scale: int
+    int_values: npt.NDArray[np.int64]
+    int_reservation: npt.NDArray[np.int64]
+    rounding_error: npt.NDArray[np.float64]
+    constraint_lits: list[cp_model.IntVar] = field(default_factory=list)
+    reservation_lits: list[cp_model.IntVar] = field(default_factory=list)
+
+    @property
+    def flat_x(self) -> list[cp_model.IntVar]:
+        """Option literals in global option order."""
+        return [v for row in self.x for v in row]
+
+    def choices(self, solver: cp_model.CpSolver) -> npt.NDArray[np.int64]:
+        """The package (local option index per move) in the solver's current solution."""
+        return np.asarray(
+            [next(j for j, v in enumerate(row) if solver.BooleanValue(v)) for row in self.x], dtype=np.int64
+        )
+
+    def forbid(self, choices: npt.NDArray[np.int64]) -> None:
+        """Exclude exactly this package from future solutions (a no-good cut)."""
+        self.model.AddBoolOr([self.x[k][int(j)].Not() for k, j in enumerate(choices)])
+
+    def min_difference(self, choices: npt.NDArray[np.int64], moves: int) -> None:
+        """Require at least ``moves`` moves to differ from ``choices`` (diversity cut)."""
+        same = [self.x[k][int(j)] for k, j in enumerate(choices)]
+        self.model.Add(sum(same) <= len(same) - moves)
+
+
+def build_package_model(
+    cs: CompiledScenario,
+    *,
+    acceptable: bool = True,
+    relaxable: bool = False,
+    values: npt.NDArray[np.float64] | None = None,
+    scale: int | None = None,
+) -> PackageModel:
+    """Build the CP-SAT package model (see module docstring).
+
+    ``acceptable`` adds u_i ≥ r_i for every party; ``relaxable`` attaches an enforcement literal to
+    every constraint and reservation value; ``values`` replaces the point values (shape (O, P)).
+    """
+    from ortools.sat.python import cp_model
+
+    table = cs.values if values is None else values
+    s = scale if scale is not None else integer_scale(np.concatenate([table.ravel(), cs.reservation]))
+    int_values = np.round(table * s).astype(np.int64)
+    err = np.abs(int_values - table * s) / s
+    rounding_error = np.zeros(cs.n_parties)
+    for k in range(cs.n_moves):
+        rounding_error += err[cs.offsets[k] : cs.offsets[k + 1]].max(axis=0)
+    int_res = np.asarray([math.ceil(r * s - 1e-7) for r in cs.reservation], dtype=np.int64)
+
+    m = cp_model.CpModel()
+    x: list[list[cp_model.IntVar]] = []
+    for k in range(cs.n_moves):
+        row = [m.NewBoolVar(f"x[{cs.move_ids[k]}:{cs.option_ids[k][j]}]") for j in range(int(cs.n_options[k]))]
+        m.AddExactlyOne(row)
+        x.append(row)
+    flat = [v for row in x for v in row]
+
+    constraint_lits: list[cp_model.IntVar] = []
+    for c_index, con in enumerate(cs.constraints):
+        expr = sum(int(coef) * flat[int(o)] for o, coef in zip(con.options, con.coefs, strict=True))
+        lit = m.NewBoolVar(f"keep[{c_index}]") if relaxable else None
+        for bound, sense in ((con.lo, ">="), (con.hi, "<=")):
+            if bound is None:
+                continue
+            ct = m.Add(expr >= bound) if sense == ">=" else m.Add(expr <= bound)
+            if lit is not None:
+                ct.OnlyEnforceIf(lit)
+        if lit is not None:
+            constraint_lits.append(lit)
+
+    u: list[cp_model.IntVar] = []
+    for i in range(cs.n_parties):
+        col = int_values[:, i]
+        lo = int(sum(col[cs.offsets[k] : cs.offsets[k + 1]].min() for k in range(cs.n_moves)))
+        hi = int(sum(col[cs.offsets[k] : cs.offsets[k + 1]].max() for k in range(cs.n_moves)))
+        ui = m.NewIntVar(lo, hi, f"u[{cs.party_ids[i]}]")
+        m.Add(ui == sum(int(col[o]) * flat[o] for o in range(cs.n_total_options) if col[o] != 0))
+        u.append(ui)
+
+    reservation_lits: list[cp_model.IntVar] = []
+    if acceptable:
+        for i in range(cs.n_parties):
+            ct = m.Add(u[i] >= int(int_res[i]))
+            if relaxable:
+                lit = m.NewBoolVar(f"accept[{cs.party_ids[i]}]")
+                ct.OnlyEnforceIf(lit)
+                reservation_lits.append(lit)
+    return PackageModel(cs, m, x, u, s, int_values, int_res, rounding_error, constraint_lits, reservation_lits)
+
+
+def new_solver(time_limit: float = 30.0, *, workers: int = 2, seed: int = 0) -> cp_model.CpSolver:
+    """A CP-SAT solver with a time limit, a fixed seed (deterministic) and ``workers`` threads."""
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    return solver
