@@ -67,17 +67,17 @@ class PackageModel:
     def choices(self, solver: cp_model.CpSolver) -> npt.NDArray[np.int64]:
         """The package (local option index per move) in the solver's current solution."""
         return np.asarray(
-            [next(j for j, v in enumerate(row) if solver.BooleanValue(v)) for row in self.x], dtype=np.int64
+            [next(j for j, v in enumerate(row) if solver.boolean_value(v)) for row in self.x], dtype=np.int64
         )
 
     def forbid(self, choices: npt.NDArray[np.int64]) -> None:
         """Exclude exactly this package from future solutions (a no-good cut)."""
-        self.model.AddBoolOr([self.x[k][int(j)].Not() for k, j in enumerate(choices)])
+        self.model.add_bool_or([self.x[k][int(j)].Not() for k, j in enumerate(choices)])
 
     def min_difference(self, choices: npt.NDArray[np.int64], moves: int) -> None:
         """Require at least ``moves`` moves to differ from ``choices`` (diversity cut)."""
         same = [self.x[k][int(j)] for k, j in enumerate(choices)]
-        self.model.Add(sum(same) <= len(same) - moves)
+        self.model.add(sum(same) <= len(same) - moves)
 
 
 def build_package_model(
@@ -107,21 +107,23 @@ def build_package_model(
     m = cp_model.CpModel()
     x: list[list[cp_model.IntVar]] = []
     for k in range(cs.n_moves):
-        row = [m.NewBoolVar(f"x[{cs.move_ids[k]}:{cs.option_ids[k][j]}]") for j in range(int(cs.n_options[k]))]
-        m.AddExactlyOne(row)
+        row = [
+            m.new_bool_var(f"x[{cs.move_ids[k]}:{cs.option_ids[k][j]}]") for j in range(int(cs.n_options[k]))
+        ]
+        m.add_exactly_one(row)
         x.append(row)
     flat = [v for row in x for v in row]
 
     constraint_lits: list[cp_model.IntVar] = []
     for c_index, con in enumerate(cs.constraints):
         expr = sum(int(coef) * flat[int(o)] for o, coef in zip(con.options, con.coefs, strict=True))
-        lit = m.NewBoolVar(f"keep[{c_index}]") if relaxable else None
+        lit = m.new_bool_var(f"keep[{c_index}]") if relaxable else None
         for bound, sense in ((con.lo, ">="), (con.hi, "<=")):
             if bound is None:
                 continue
-            ct = m.Add(expr >= bound) if sense == ">=" else m.Add(expr <= bound)
+            ct = m.add(expr >= bound) if sense == ">=" else m.add(expr <= bound)
             if lit is not None:
-                ct.OnlyEnforceIf(lit)
+                ct.only_enforce_if(lit)
         if lit is not None:
             constraint_lits.append(lit)
 
@@ -130,19 +132,21 @@ def build_package_model(
         col = int_values[:, i]
         lo = int(sum(col[cs.offsets[k] : cs.offsets[k + 1]].min() for k in range(cs.n_moves)))
         hi = int(sum(col[cs.offsets[k] : cs.offsets[k + 1]].max() for k in range(cs.n_moves)))
-        ui = m.NewIntVar(lo, hi, f"u[{cs.party_ids[i]}]")
-        m.Add(ui == sum(int(col[o]) * flat[o] for o in range(cs.n_total_options) if col[o] != 0))
+        ui = m.new_int_var(lo, hi, f"u[{cs.party_ids[i]}]")
+        m.add(ui == sum(int(col[o]) * flat[o] for o in range(cs.n_total_options) if col[o] != 0))
         u.append(ui)
 
     reservation_lits: list[cp_model.IntVar] = []
     if acceptable:
         for i in range(cs.n_parties):
-            ct = m.Add(u[i] >= int(int_res[i]))
+            ct = m.add(u[i] >= int(int_res[i]))
             if relaxable:
-                lit = m.NewBoolVar(f"accept[{cs.party_ids[i]}]")
-                ct.OnlyEnforceIf(lit)
+                lit = m.new_bool_var(f"accept[{cs.party_ids[i]}]")
+                ct.only_enforce_if(lit)
                 reservation_lits.append(lit)
-    return PackageModel(cs, m, x, u, s, int_values, int_res, rounding_error, constraint_lits, reservation_lits)
+    return PackageModel(
+        cs, m, x, u, s, int_values, int_res, rounding_error, constraint_lits, reservation_lits
+    )
 
 
 def new_solver(time_limit: float = 30.0, *, workers: int = 2, seed: int = 0) -> cp_model.CpSolver:

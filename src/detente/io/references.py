@@ -51,8 +51,11 @@ class _Checker:
             if ident is None:
                 continue
             if ident in seen:
-                self.add((*path, index, "id"), f"duplicate {what} id '{ident}' (first used at {path[-1]}[{seen[ident]}])",
-                         "ids must be unique: rename one")
+                self.add(
+                    (*path, index, "id"),
+                    f"duplicate {what} id '{ident}' (first used at {path[-1]}[{seen[ident]}])",
+                    "ids must be unique: rename one",
+                )
             else:
                 seen[ident] = index
 
@@ -90,8 +93,10 @@ class _Checker:
             self.party((*base, "owner"), m.owner)
             self.duplicates([o.id for o in m.options], (*base, "options"), "option")
             if m.status_quo is not None and m.status_quo not in self.options[m.id]:
-                self.unknown((*base, "status_quo"), f"option of move '{m.id}'", m.status_quo, self.options[m.id])
-            for pid in (m.weights or {}):
+                self.unknown(
+                    (*base, "status_quo"), f"option of move '{m.id}'", m.status_quo, self.options[m.id]
+                )
+            for pid in m.weights or {}:
                 self.party((*base, "weights", pid), pid)
             for j, o in enumerate(m.options):
                 self.sources((*base, "options", j, "sources"), o.sources)
@@ -104,23 +109,23 @@ class _Checker:
                     if r.partition(":")[0] == m.id:
                         self.add((*base, field, j), f"move '{m.id}' {field} itself", "remove this entry")
             self.sources((*base, "sources"), m.sources)
-        for i, c in enumerate(s.constraints):
+        for i, con in enumerate(s.constraints):
             base = ("constraints", i)
-            self.sources((*base, "sources"), c.sources)
-            if isinstance(c, RedLine):
-                self.party((*base, "party"), c.party)
+            self.sources((*base, "sources"), con.sources)
+            if isinstance(con, RedLine):
+                self.party((*base, "party"), con.party)
                 for field in ("requires", "refuses"):
-                    for j, r in enumerate(getattr(c, field)):
+                    for j, r in enumerate(getattr(con, field)):
                         self.ref((*base, field, j), r)
-            elif isinstance(c, MinContent):
-                if c.category not in categories:
-                    self.unknown((*base, "category"), "category", c.category, sorted(categories))
-            elif isinstance(c, Implies):
-                self.ref((*base, "if"), c.if_)
-                for j, r in enumerate(c.then):
+            elif isinstance(con, MinContent):
+                if con.category not in categories:
+                    self.unknown((*base, "category"), "category", con.category, sorted(categories))
+            elif isinstance(con, Implies):
+                self.ref((*base, "if"), con.if_)
+                for j, r in enumerate(con.then):
                     self.ref((*base, "then", j), r)
             else:
-                for j, r in enumerate(c.refs):
+                for j, r in enumerate(con.refs):
                     self.ref((*base, "refs", j), r)
         for i, src in enumerate(s.sources):
             if not src.title.strip():
@@ -148,13 +153,15 @@ class _Checker:
             stack.append(node)
             for nxt in graph.get(node, []):
                 if state.get(nxt) == 1:
-                    cycle = stack[stack.index(nxt):] + [nxt]
+                    cycle = stack[stack.index(nxt) :] + [nxt]
                     key = frozenset(cycle)
                     if key not in reported:
                         reported.add(key)
-                        self.add(("moves", index[nxt], "requires"),
-                                 "prerequisite cycle: " + " → ".join(cycle),
-                                 "a move cannot (indirectly) require itself: remove one 'requires' entry")
+                        self.add(
+                            ("moves", index[nxt], "requires"),
+                            "prerequisite cycle: " + " → ".join(cycle),
+                            "a move cannot (indirectly) require itself: remove one 'requires' entry",
+                        )
                 elif state.get(nxt) is None:
                     visit(nxt)
             stack.pop()
