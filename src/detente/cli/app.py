@@ -53,9 +53,12 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # an internal bug: say so briefly; DETENTE_DEBUG=1 shows the traceback
         if os.environ.get("DETENTE_DEBUG"):
             raise
-        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}", highlight=False)
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}", highlight=False
+        )
         err_console.print("This is a bug in Détente. Re-run with DETENTE_DEBUG=1 for details and report it.")
         sys.exit(70)
+
 
 if __name__ == "__main__":
     main()

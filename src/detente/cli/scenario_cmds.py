@@ -35,16 +35,22 @@ def validate(
             results.append(FileValidation(file=str(f), valid=False, problems=[str(p) for p in exc.problems]))
             continue
         cs = compile_scenario(scenario)
-        results.append(FileValidation(file=str(f), valid=True, parties=cs.n_parties, moves=cs.n_moves,
-                                      outcomes=cs.n_outcomes))
+        results.append(
+            FileValidation(
+                file=str(f), valid=True, parties=cs.n_parties, moves=cs.n_moves, outcomes=cs.n_outcomes
+            )
+        )
     out = ValidateOutput(files=results, valid=all(r.valid for r in results))
     if format is OutputFormat.json:
         emit_json(out.model_dump(mode="json"))
     else:
         for r in results:
             if r.valid:
-                console.print(f"[green]✓[/] {r.file}: {r.parties} parties, {r.moves} moves, "
-                              f"{r.outcomes:,} possible packages", highlight=False)
+                console.print(
+                    f"[green]✓[/] {r.file}: {r.parties} parties, {r.moves} moves, "
+                    f"{r.outcomes:,} possible packages",
+                    highlight=False,
+                )
             else:
                 console.print(f"[red]✗[/] {r.file}: {len(r.problems)} problem(s)", highlight=False)
                 for line in r.problems:
@@ -62,30 +68,68 @@ def show_document(cs, file: str):  # type: ignore[no-untyped-def]
     for i, p in enumerate(s.parties):
         best = worst = 0.0
         for k in range(cs.n_moves):
-            block = cs.values[cs.offsets[k]:cs.offsets[k + 1], i]
+            block = cs.values[cs.offsets[k] : cs.offsets[k + 1], i]
             best += float(block.max())
             worst += float(block.min())
-        parties.append(PartyRow(id=p.id, name=p.name, reservation=float(cs.reservation[i]),
-                                disagreement=float(cs.disagreement[i]), weight=p.weight, best=best, worst=worst))
+        parties.append(
+            PartyRow(
+                id=p.id,
+                name=p.name,
+                reservation=float(cs.reservation[i]),
+                disagreement=float(cs.disagreement[i]),
+                weight=p.weight,
+                best=best,
+                worst=worst,
+            )
+        )
     moves = []
     for k, m in enumerate(s.moves):
         opts = []
         for j, o in enumerate(m.options):
             g = int(cs.offsets[k]) + j
             vals = {pid: float(cs.values[g, i]) for i, pid in enumerate(cs.party_ids)}
-            unc = {pid: [float(cs.values_low[g, i]), float(cs.values_high[g, i])]
-                   for i, pid in enumerate(cs.party_ids)
-                   if cs.values_low[g, i] != cs.values_high[g, i]}
-            opts.append(OptionRow(id=o.id, label=o.label or o.id, status_quo=(j == int(cs.status_quo[k])),
-                                  values=vals, uncertain=unc))
-        moves.append(MoveRow(id=m.id, name=m.name, owner=m.owner, category=m.category, options=opts,
-                             reversible=bool(cs.reversible[k]), verifiable=bool(cs.verifiable[k]),
-                             requires=m.requires, excludes=m.excludes, sources=m.sources))
-    cons = [ConstraintRow(kind=c.kind, label=c.label, party=None if c.party is None else cs.party_ids[c.party])
-            for c in cs.constraints]
-    return ShowOutput(title=s.meta.title, file=file, parties=parties,
-                      coalitions={c.id: list(c.members) for c in s.coalitions}, moves=moves, constraints=cons,
-                      outcomes=cs.n_outcomes, sources=len(s.sources))
+            unc = {
+                pid: [float(cs.values_low[g, i]), float(cs.values_high[g, i])]
+                for i, pid in enumerate(cs.party_ids)
+                if cs.values_low[g, i] != cs.values_high[g, i]
+            }
+            opts.append(
+                OptionRow(
+                    id=o.id,
+                    label=o.label or o.id,
+                    status_quo=(j == int(cs.status_quo[k])),
+                    values=vals,
+                    uncertain=unc,
+                )
+            )
+        moves.append(
+            MoveRow(
+                id=m.id,
+                name=m.name,
+                owner=m.owner,
+                category=m.category,
+                options=opts,
+                reversible=bool(cs.reversible[k]),
+                verifiable=bool(cs.verifiable[k]),
+                requires=m.requires,
+                excludes=m.excludes,
+                sources=m.sources,
+            )
+        )
+    cons = [
+        ConstraintRow(kind=c.kind, label=c.label, party=None if c.party is None else cs.party_ids[c.party])
+        for c in cs.constraints
+    ]
+    return ShowOutput(
+        title=s.meta.title,
+        file=file,
+        parties=parties,
+        coalitions={c.id: list(c.members) for c in s.coalitions},
+        moves=moves,
+        constraints=cons,
+        outcomes=cs.n_outcomes,
+        sources=len(s.sources),
+    )
 
 
 def show(
@@ -118,8 +162,11 @@ def show(
     if doc.coalitions:
         for cid, members in doc.coalitions.items():
             console.print(f"Coalition [bold]{cid}[/]: {', '.join(members)}", highlight=False)
-    vt = Table(title=f"Moves and values ({cs.n_moves} moves, {cs.n_outcomes:,} packages before constraints)",
-               title_justify="left", show_lines=False)
+    vt = Table(
+        title=f"Moves and values ({cs.n_moves} moves, {cs.n_outcomes:,} packages before constraints)",
+        title_justify="left",
+        show_lines=False,
+    )
     vt.add_column("move")
     vt.add_column("owner")
     vt.add_column("category")
@@ -140,9 +187,16 @@ def show(
                     cell += f" [dim]({fmt_num(lo)}…{fmt_num(hi)})[/]"
                 cells.append(cell)
             label = o.label + (" [dim](status quo)[/]" if o.status_quo else "")
-            vt.add_row(f"{m.id}\n[dim]{m.name}[/]" if j == 0 else "", m.owner if j == 0 else "",
-                       m.category if j == 0 else "", label, *cells, flags if j == 0 else "",
-                       ", ".join(m.requires) if j == 0 else "", end_section=(j == len(m.options) - 1))
+            vt.add_row(
+                f"{m.id}\n[dim]{m.name}[/]" if j == 0 else "",
+                m.owner if j == 0 else "",
+                m.category if j == 0 else "",
+                label,
+                *cells,
+                flags if j == 0 else "",
+                ", ".join(m.requires) if j == 0 else "",
+                end_section=(j == len(m.options) - 1),
+            )
     console.print(vt)
     if doc.constraints:
         ct = Table(title="Constraints", title_justify="left")
@@ -155,7 +209,9 @@ def show(
 
 
 def schema(
-    name: Annotated[str, typer.Argument(help="Which schema: 'scenario' or a command's JSON output.")] = "scenario",
+    name: Annotated[
+        str, typer.Argument(help="Which schema: 'scenario' or a command's JSON output.")
+    ] = "scenario",
     list_: Annotated[bool, typer.Option("--list", help="List the available schemas.")] = False,
 ) -> None:
     """Print a JSON Schema: the scenario format (default) or a command's --format json output.
@@ -173,8 +229,11 @@ def schema(
         from detente.io.errors import did_you_mean
 
         guess = did_you_mean(name, schema_names())
-        raise DetenteError(f"no schema named '{name}'" + (f"; did you mean '{guess}'?" if guess else "")
-                           + f" (available: {', '.join(schema_names())})")
+        raise DetenteError(
+            f"no schema named '{name}'"
+            + (f"; did you mean '{guess}'?" if guess else "")
+            + f" (available: {', '.join(schema_names())})"
+        )
     emit_json(json_schema(name))
 
 

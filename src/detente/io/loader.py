@@ -38,7 +38,9 @@ def load_scenario(path: str | Path) -> Scenario:
     if not p.exists():
         raise ScenarioError([Problem(name, (), "no such file", hint="check the path")])
     if p.is_dir():
-        raise ScenarioError([Problem(name, (), "is a folder, not a scenario file", hint="name a .yaml or .json file")])
+        raise ScenarioError(
+            [Problem(name, (), "is a folder, not a scenario file", hint="name a .yaml or .json file")]
+        )
     raw = p.read_bytes()
     if len(raw) > MAX_BYTES:
         raise ScenarioError([Problem(name, (), f"file is larger than {MAX_BYTES // 1_000_000} MB")])
@@ -58,8 +60,18 @@ def parse_scenario(text: str, filename: str = "<string>", fmt: str = "yaml") -> 
         raise ScenarioError(problems)
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
-        raise ScenarioError([Problem(filename, (), f"expected a mapping of sections at the top level, found {kind}",
-                                     1, 1, "a scenario starts with keys such as 'meta:', 'parties:' and 'moves:'")])
+        raise ScenarioError(
+            [
+                Problem(
+                    filename,
+                    (),
+                    f"expected a mapping of sections at the top level, found {kind}",
+                    1,
+                    1,
+                    "a scenario starts with keys such as 'meta:', 'parties:' and 'moves:'",
+                )
+            ]
+        )
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -77,14 +89,21 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[PathItem, ...]:
     out: list[PathItem] = []
     node = data
     for item in loc:
-        if isinstance(node, dict) and item in node:
+        if (
+            isinstance(node, dict)
+            and item in node
+            or isinstance(node, list)
+            and isinstance(item, int)
+            and 0 <= item < len(node)
+        ):
             out.append(item)
             node = node[item]
-        elif isinstance(node, list) and isinstance(item, int) and 0 <= item < len(node):
-            out.append(item)
-            node = node[item]
-        elif isinstance(node, dict) and isinstance(item, str) and not item.startswith(("function-", "json-")) \
-                and item not in ("red_line", "min_content", "count", "implies", "int", "float"):
+        elif (
+            isinstance(node, dict)
+            and isinstance(item, str)
+            and not item.startswith(("function-", "json-"))
+            and item not in ("red_line", "min_content", "count", "implies", "int", "float")
+        ):
             out.append(item)  # a missing field: name it
             node = None
     return tuple(out)
@@ -118,13 +137,23 @@ def _model_at(path: tuple[PathItem, ...], data: Any) -> type[BaseModel] | None:
                 nxt.extend(_unwrap(typing.get_args(t)[0]))
             elif typing.get_origin(t) is dict:
                 nxt.extend(_unwrap(typing.get_args(t)[1]))
-        node = node.get(item) if isinstance(node, dict) else (
-            node[item] if isinstance(node, list) and isinstance(item, int) and item < len(node) else None)
+        node = (
+            node.get(item)
+            if isinstance(node, dict)
+            else (
+                node[item] if isinstance(node, list) and isinstance(item, int) and item < len(node) else None
+            )
+        )
         # discriminated unions: pick the member whose 'type' matches the data
         if isinstance(node, dict) and "type" in node:
-            tagged = [t for t in nxt if isinstance(t, type) and issubclass(t, BaseModel)
-                      and "type" in t.model_fields
-                      and node["type"] in typing.get_args(t.model_fields["type"].annotation)]
+            tagged = [
+                t
+                for t in nxt
+                if isinstance(t, type)
+                and issubclass(t, BaseModel)
+                and "type" in t.model_fields
+                and node["type"] in typing.get_args(t.model_fields["type"].annotation)
+            ]
             nxt = tagged or nxt
         current = nxt
     models = [t for t in current if isinstance(t, type) and issubclass(t, BaseModel)]
@@ -149,14 +178,27 @@ def _shape_problems(exc: ValidationError, data: Any, smap: SourceMap, filename: 
             allowed = _field_names(model) if model else []
             guess = did_you_mean(key, allowed)
             message = f"unknown key '{key}'"
-            hint = f"did you mean '{guess}'?" if guess else (
-                f"allowed keys here: {', '.join(allowed)}" if allowed else "remove it")
+            hint = (
+                f"did you mean '{guess}'?"
+                if guess
+                else (f"allowed keys here: {', '.join(allowed)}" if allowed else "remove it")
+            )
         elif kind == "missing":
             message = f"required key '{path[-1]}' is missing" if path else "a required key is missing"
             hint = "add it"
-        elif kind == "union_tag_invalid" or kind == "union_tag_not_found":
-            message = "unknown constraint type" if kind == "union_tag_invalid" else "constraint has no 'type'"
-            hint = "use type: red_line, min_content, count or implies"
+        elif kind in ("union_tag_invalid", "union_tag_not_found"):
+            kinds = ["red_line", "min_content", "count", "implies"]
+            tag = str(err.get("ctx", {}).get("tag", ""))
+            guess = did_you_mean(tag, kinds) if tag else None
+            if kind == "union_tag_invalid":
+                message = f"unknown constraint type '{tag}'"
+                path = (*path, "type")
+            else:
+                message = "constraint has no 'type'"
+            hint = f"did you mean '{guess}'?" if guess else f"use type: {', '.join(kinds)}"
+        elif kind == "too_short" and path and path[-1] == "options":
+            message = "a move needs at least two options (e.g. 'no' and 'yes')"
+            hint = "add the status-quo option"
         elif kind == "model_type" and err.get("ctx", {}).get("class_name") == "Value":
             message = f"expected a number or a mapping such as {{value: 2, low: 1, high: 3}} (got {err.get('input')!r})"
         else:
@@ -168,5 +210,7 @@ def _shape_problems(exc: ValidationError, data: Any, smap: SourceMap, filename: 
             continue
         seen.add(key_)
         mark = smap.locate(path)
-        problems.append(Problem(filename, path, message, mark[0] if mark else None, mark[1] if mark else None, hint))
+        problems.append(
+            Problem(filename, path, message, mark[0] if mark else None, mark[1] if mark else None, hint)
+        )
     return problems

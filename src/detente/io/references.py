@@ -33,7 +33,9 @@ class _Checker:
             Problem(self.filename, path, message, mark[0] if mark else None, mark[1] if mark else None, hint)
         )
 
-    def unknown(self, path: tuple[PathItem, ...], what: str, value: str, pool: Iterable[str]) -> None:
+    def unknown(
+        self, path: tuple[PathItem, ...], what: str, value: str, pool: Iterable[str], of: str = ""
+    ) -> None:
         pool = list(pool)
         guess = did_you_mean(value, pool)
         if guess:
@@ -43,7 +45,7 @@ class _Checker:
             hint = f"known: {shown}"
         else:
             hint = f"no {what}s are defined"
-        self.add(path, f"unknown {what} '{value}'", hint)
+        self.add(path, f"unknown {what} '{value}'" + (f" of {of}" if of else ""), hint)
 
     def duplicates(self, ids: list[str | None], path: tuple[PathItem, ...], what: str) -> None:
         seen: dict[str, int] = {}
@@ -73,7 +75,7 @@ class _Checker:
         if move not in self.options:
             self.unknown(path, "move", move, self.move_ids)
         elif option and option not in self.options[move]:
-            self.unknown(path, f"option of move '{move}'", option, self.options[move])
+            self.unknown(path, "option", option, self.options[move], of=f"move '{move}'")
 
     def run(self) -> list[Problem]:
         s = self.s

@@ -38,7 +38,9 @@ class SourceMap:
         return None
 
 
-def _walk(node: yaml.Node, path: tuple[PathItem, ...], smap: SourceMap, dups: list[tuple[tuple, Mark]]) -> None:
+def _walk(
+    node: yaml.Node, path: tuple[PathItem, ...], smap: SourceMap, dups: list[tuple[tuple, Mark]]
+) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -62,16 +64,39 @@ def parse_text(text: str, filename: str, fmt: str) -> tuple[Any, SourceMap, list
     """
     smap = SourceMap()
     if not text.strip():
-        return None, smap, [
-            Problem(filename, (), "the file is empty", 1, 1, "a scenario needs at least 'meta', 'parties' and 'moves'; "
-                    "run 'detente new NAME' for a commented template")
-        ]
+        return (
+            None,
+            smap,
+            [
+                Problem(
+                    filename,
+                    (),
+                    "the file is empty",
+                    1,
+                    1,
+                    "a scenario needs at least 'meta', 'parties' and 'moves'; "
+                    "run 'detente new NAME' for a commented template",
+                )
+            ],
+        )
     if fmt == "json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            return None, smap, [Problem(filename, (), f"not valid JSON: {exc.msg}", exc.lineno, exc.colno,
-                                        "fix the JSON syntax at this position")]
+            return (
+                None,
+                smap,
+                [
+                    Problem(
+                        filename,
+                        (),
+                        f"not valid JSON: {exc.msg}",
+                        exc.lineno,
+                        exc.colno,
+                        "fix the JSON syntax at this position",
+                    )
+                ],
+            )
         try:  # JSON is (almost always) YAML, which gives us positions too
             node = yaml.compose(text, Loader=_Loader)
             if node is not None:
@@ -87,8 +112,20 @@ def parse_text(text: str, filename: str, fmt: str) -> tuple[Any, SourceMap, list
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
         what = exc.problem or exc.context or "syntax error"
-        return None, smap, [Problem(filename, (), f"not valid YAML: {what}", line, col,
-                                    "check indentation, colons and quotes at this position")]
+        return (
+            None,
+            smap,
+            [
+                Problem(
+                    filename,
+                    (),
+                    f"not valid YAML: {what}",
+                    line,
+                    col,
+                    "check indentation, colons and quotes at this position",
+                )
+            ],
+        )
     except yaml.YAMLError as exc:
         return None, smap, [Problem(filename, (), f"not valid YAML: {exc}", None, None, None)]
     except (ValueError, TypeError, RecursionError) as exc:  # e.g. unhashable keys, absurd nesting
@@ -97,8 +134,14 @@ def parse_text(text: str, filename: str, fmt: str) -> tuple[Any, SourceMap, list
     if node is not None:
         _walk(node, (), smap, dups)
     problems = [
-        Problem(filename, path, f"the key '{path[-1]}' appears twice in the same mapping", mark[0], mark[1],
-                "remove or rename one of them")
+        Problem(
+            filename,
+            path,
+            f"the key '{path[-1]}' appears twice in the same mapping",
+            mark[0],
+            mark[1],
+            "remove or rename one of them",
+        )
         for path, mark in dups
     ]
     return data, smap, problems

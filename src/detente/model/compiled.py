@@ -232,7 +232,9 @@ def _values_table(scenario: Scenario, party_ids: list[str]) -> tuple[FloatArray,
     return point, low, high
 
 
-def _constraints(scenario: Scenario, cs_resolve, move_index: dict[str, int], sq_options) -> list[LinearConstraint]:
+def _constraints(
+    scenario: Scenario, cs_resolve, move_index: dict[str, int], sq_options
+) -> list[LinearConstraint]:
     out: list[LinearConstraint] = []
     names = {m.id: m.name for m in scenario.moves}
 
@@ -241,8 +243,18 @@ def _constraints(scenario: Scenario, cs_resolve, move_index: dict[str, int], sq_
         return f"{names[move_id]} ({ref})" if not opt else f"{names[move_id]}: {opt} ({ref})"
 
     def lin(kind: str, label: str, opts: list[int], coefs: list[int], lo, hi, party=None, origin=()) -> None:
-        out.append(LinearConstraint(kind, label, np.asarray(opts, dtype=np.int64),
-                                    np.asarray(coefs, dtype=np.int64), lo, hi, party, tuple(origin)))
+        out.append(
+            LinearConstraint(
+                kind,
+                label,
+                np.asarray(opts, dtype=np.int64),
+                np.asarray(coefs, dtype=np.int64),
+                lo,
+                hi,
+                party,
+                tuple(origin),
+            )
+        )
 
     party_index = {p.id: i for i, p in enumerate(scenario.parties)}
     for k, m in enumerate(scenario.moves):
@@ -250,13 +262,27 @@ def _constraints(scenario: Scenario, cs_resolve, move_index: dict[str, int], sq_
         for j, ref in enumerate(m.requires):
             req = sorted(set(cs_resolve(ref)))
             # x(done) ≤ Σ x(req)  ⇔  Σ x(req) − Σ x(done) ≥ 0 (at most one option of a move is chosen)
-            lin("prerequisite", f"{m.name} ({m.id}) requires {words(ref)}",
-                req + done, [1] * len(req) + [-1] * len(done), 0, None, origin=("moves", k, "requires", j))
+            lin(
+                "prerequisite",
+                f"{m.name} ({m.id}) requires {words(ref)}",
+                req + done,
+                [1] * len(req) + [-1] * len(done),
+                0,
+                None,
+                origin=("moves", k, "requires", j),
+            )
         for j, ref in enumerate(m.excludes):
             other = sorted(set(cs_resolve(ref)))
             # at most one of the two sides: Σ x(done) + Σ x(other) ≤ 1
-            lin("exclusion", f"{m.name} ({m.id}) excludes {words(ref)}",
-                done + other, [1] * (len(done) + len(other)), None, 1, origin=("moves", k, "excludes", j))
+            lin(
+                "exclusion",
+                f"{m.name} ({m.id}) excludes {words(ref)}",
+                done + other,
+                [1] * (len(done) + len(other)),
+                None,
+                1,
+                origin=("moves", k, "excludes", j),
+            )
     for i, c in enumerate(scenario.constraints):
         origin = ("constraints", i)
         if isinstance(c, RedLine):
@@ -275,21 +301,48 @@ def _constraints(scenario: Scenario, cs_resolve, move_index: dict[str, int], sq_
             moves = [k for k, m in enumerate(scenario.moves) if m.category == c.category]
             opts = [o for k in moves for o in cs_resolve(scenario.moves[k].id)]
             label = f"at least {c.at_least} move(s) in category '{c.category}'"
-            lin("min_content", label + (f" — {c.reason}" if c.reason else ""), opts, [1] * len(opts),
-                c.at_least, None, origin=origin)
+            lin(
+                "min_content",
+                label + (f" — {c.reason}" if c.reason else ""),
+                opts,
+                [1] * len(opts),
+                c.at_least,
+                None,
+                origin=origin,
+            )
         elif isinstance(c, CountRule):
             opts = sorted({o for r in c.refs for o in cs_resolve(r)})
-            bounds = " and ".join(x for x in (f"at least {c.min}" if c.min is not None else "",
-                                               f"at most {c.max}" if c.max is not None else "") if x)
+            bounds = " and ".join(
+                x
+                for x in (
+                    f"at least {c.min}" if c.min is not None else "",
+                    f"at most {c.max}" if c.max is not None else "",
+                )
+                if x
+            )
             label = f"{bounds} of " + ", ".join(words(r) for r in c.refs)
-            lin("count", label + (f" — {c.reason}" if c.reason else ""), opts, [1] * len(opts),
-                c.min, c.max, origin=origin)
+            lin(
+                "count",
+                label + (f" — {c.reason}" if c.reason else ""),
+                opts,
+                [1] * len(opts),
+                c.min,
+                c.max,
+                origin=origin,
+            )
         elif isinstance(c, Implies):
             lhs = sorted(set(cs_resolve(c.if_)))
             rhs = sorted({o for r in c.then for o in cs_resolve(r)})
             label = f"if {words(c.if_)} then " + " or ".join(words(r) for r in c.then)
-            lin("implies", label + (f" — {c.reason}" if c.reason else ""), rhs + lhs,
-                [1] * len(rhs) + [-1] * len(lhs), 0, None, origin=origin)
+            lin(
+                "implies",
+                label + (f" — {c.reason}" if c.reason else ""),
+                rhs + lhs,
+                [1] * len(rhs) + [-1] * len(lhs),
+                0,
+                None,
+                origin=origin,
+            )
     return out
 
 
@@ -320,7 +373,9 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     inf = float("inf")
 
     def per_move(get, default: float) -> FloatArray:
-        return np.asarray([v if (v := get(m)) is not None else default for m in scenario.moves], dtype=np.float64)
+        return np.asarray(
+            [v if (v := get(m)) is not None else default for m in scenario.moves], dtype=np.float64
+        )
 
     return CompiledScenario(
         scenario=scenario,
@@ -350,10 +405,13 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             tuple(sorted({move_index[r.partition(":")[0]] for r in m.requires})) for m in scenario.moves
         ),
         reversible=np.asarray([bool(m.reversibility and m.reversibility.reversible) for m in scenario.moves]),
-        reversal_lead_days=per_move(lambda m: m.reversibility.lead_time_days if m.reversibility else None, nan),
+        reversal_lead_days=per_move(
+            lambda m: m.reversibility.lead_time_days if m.reversibility else None, nan
+        ),
         verifiable=np.asarray([bool(m.verification and m.verification.verifiable) for m in scenario.moves]),
         verification_lead_days=per_move(
-            lambda m: m.verification.lead_time_days if m.verification else None, 0.0),
+            lambda m: m.verification.lead_time_days if m.verification else None, 0.0
+        ),
         duration_days=per_move(lambda m: m.timing.duration_days if m.timing else None, 0.0),
         deadline_days=per_move(lambda m: m.timing.deadline_days if m.timing else None, inf),
         expires_after_days=per_move(lambda m: m.timing.expires_after_days if m.timing else None, inf),
