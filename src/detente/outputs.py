@@ -19,7 +19,9 @@ class FileValidation(BaseModel):
 
     file: str
     valid: bool
-    problems: list[str] = Field(default_factory=list, description="One line per problem, 'file:line:col: path: message'.")
+    problems: list[str] = Field(
+        default_factory=list, description="One line per problem, 'file:line:col: path: message'."
+    )
     parties: int | None = None
     moves: int | None = None
     outcomes: int | None = Field(default=None, description="Number of packages before constraints.")
@@ -47,7 +49,9 @@ class OptionRow(BaseModel):
     label: str
     status_quo: bool
     values: dict[str, float] = Field(description="Party id → utility contribution (normalised).")
-    uncertain: dict[str, list[float]] = Field(default_factory=dict, description="Party id → [low, high] where uncertain.")
+    uncertain: dict[str, list[float]] = Field(
+        default_factory=dict, description="Party id → [low, high] where uncertain."
+    )
 
 
 class MoveRow(BaseModel):
@@ -86,6 +90,7 @@ SCHEMAS: dict[str, str] = {
     "scenario": "detente.model.scenario:Scenario",
     "validate": "detente.outputs:ValidateOutput",
     "show": "detente.outputs:ShowOutput",
+    "adjusted-winner": "detente.analysis.adjusted_winner:AdjustedWinnerOutput",
 }
 
 

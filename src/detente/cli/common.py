@@ -27,7 +27,9 @@ class OutputFormat(StrEnum):
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Output format: a readable table or JSON.")
 ]
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (.yaml, .yml or .json).", show_default=False)]
+ScenarioArg = Annotated[
+    Path, typer.Argument(help="Scenario file (.yaml, .yml or .json).", show_default=False)
+]
 
 
 def load(path: Path) -> Scenario:
