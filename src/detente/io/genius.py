@@ -128,6 +128,8 @@ def _read_xml(path: Path) -> ET.Element:
             "this is not a Genius domain or profile Détente can take"
         )
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+        raise GeniusError(f"{path}: the file is UTF-16/32 or binary; save it as UTF-8 XML and import again")
     head = raw.upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise GeniusError(
@@ -176,9 +178,10 @@ def _check_discrete(issue: ET.Element, file: Path) -> None:
     if kind == "discrete":
         return
     if kind in ("integer", "real"):
-        lo, hi = issue.get("lowerbound", "?"), issue.get("upperbound", "?")
+        lo, hi = issue.get("lowerbound"), issue.get("upperbound")
+        span = f" (from {lo} to {hi})" if lo is not None and hi is not None else ""
         raise GeniusError(
-            f"{file}: issue '{name}' is {kind} (from {lo} to {hi}); Détente imports discrete issues only. "
+            f"{file}: issue '{name}' is {kind}{span}; Détente imports discrete issues only. "
             "Make it a discrete issue in Genius, listing the values to consider, and import again"
         )
     raise GeniusError(
@@ -227,7 +230,9 @@ def read_domain_xml(path: str | Path, root: ET.Element | None = None) -> GeniusD
                 f"{file}: issue '{name}' lists no values; a discrete issue needs <item value=...>"
             )
         issues.append(GeniusIssue(name, tuple(values), el.get("index")))
-    title = (objective.get("name") if objective is not None else None) or file.stem
+    title = (objective.get("name") if objective is not None else None) or ""
+    if title.strip().lower() in ("", "root", "objective"):  # generic names: use the folder's name
+        title = file.parent.name or file.stem
     return GeniusDomain(name=title, issues=tuple(issues), file=str(file))
 
 
@@ -348,6 +353,18 @@ def read_profile_xml(path: str | Path, domain: GeniusDomain, root: ET.Element | 
     )
 
 
+def folder_files(folder: Path, suffix: str) -> list[Path]:
+    """Files of ``folder`` with ``suffix`` in sorted name order; hidden files (``.name``) are left out."""
+    return sorted(
+        (
+            p
+            for p in folder.iterdir()
+            if p.is_file() and p.suffix.lower() == suffix and not p.name.startswith(".")
+        ),
+        key=lambda p: p.name,
+    )
+
+
 def read_genius_folder(folder: str | Path) -> tuple[GeniusDomain, list[GeniusProfile], list[str]]:
     """Find and read the domain and every profile in a Genius folder (``*.xml``, not recursive).
 
@@ -355,9 +372,7 @@ def read_genius_folder(folder: str | Path) -> tuple[GeniusDomain, list[GeniusPro
     ``<negotiation_template>`` nor ``<utility_space>`` (e.g. tournament set-ups) are skipped with a note.
     """
     d = Path(folder)
-    files = sorted(
-        (p for p in d.iterdir() if p.is_file() and p.suffix.lower() == ".xml"), key=lambda p: p.name
-    )
+    files = folder_files(d, ".xml")
     parsed: list[tuple[Path, ET.Element]] = []
     broken: list[GeniusError] = []
     for p in files:
@@ -434,6 +449,13 @@ def genius_to_scenario(
                 sources=["genius-domain"],
             )
         )
+    zero = [
+        f"{p.name} evaluates every value of '{issue.name}' at 0 (weight {_num(p.weights[issue.name])}), so that issue "
+        "adds nothing to its utility"
+        for p in profiles
+        for issue in domain.issues
+        if p.weights[issue.name] > 0 and max(p.evaluations[issue.name].values()) <= 0
+    ]
     discounted = [
         f"{p.name} {_num(p.discount)}" for p in profiles if p.discount is not None and p.discount != 1
     ]
@@ -444,7 +466,7 @@ def genius_to_scenario(
     )
     if discounted:
         text += " Discount factors are ignored: " + ", ".join(discounted) + "."
-    for n in [*notes, *(n for p in profiles for n in p.notes)]:
+    for n in [*notes, *(n for p in profiles for n in p.notes), *zero]:
         text += f" Note: {n}."
     meta = Meta(
         title=domain.name,
@@ -470,11 +492,10 @@ def import_genius(folder: str | Path) -> Scenario:
         raise GeniusError(
             f"{d}: is a file; name the folder that holds the domain file and one profile per party"
         )
-    has_xml = any(p.suffix.lower() == ".xml" for p in d.iterdir() if p.is_file())
-    if not has_xml:
+    if not folder_files(d, ".xml"):
         from detente.io.genius_web import read_geniusweb_folder
 
-        if any(p.suffix.lower() == ".json" for p in d.iterdir() if p.is_file()):
+        if folder_files(d, ".json"):
             domain, profiles, notes = read_geniusweb_folder(d)
             return genius_to_scenario(domain, profiles, str(d), notes)
         raise GeniusError(f"{d}: no Genius files (*.xml) or GeniusWeb files (*.json) in this folder")
@@ -613,6 +634,13 @@ def export_genius(scenario: Scenario, folder: str | Path, *, overwrite: bool = F
     d = Path(folder)
     if d.exists() and not d.is_dir():
         raise GeniusError(f"{d} is a file; name a folder to write the Genius domain into")
+    if d.is_dir():
+        strangers = [p.name for p in folder_files(d, ".xml") if p.name not in export.files]
+        if strangers:
+            raise GeniusError(
+                f"{d} already holds other XML files ({', '.join(strangers)}) that a re-import would read as part "
+                "of this domain; choose an empty or new folder"
+            )
     if not overwrite:
         existing = [n for n in export.files if (d / n).exists()]
         if existing:

@@ -16,7 +16,14 @@ import math
 from pathlib import Path
 from typing import Any
 
-from detente.io.genius import MAX_XML_BYTES, GeniusDomain, GeniusError, GeniusIssue, GeniusProfile
+from detente.io.genius import (
+    MAX_XML_BYTES,
+    GeniusDomain,
+    GeniusError,
+    GeniusIssue,
+    GeniusProfile,
+    folder_files,
+)
 
 
 def _load(path: Path) -> Any:
@@ -124,9 +131,7 @@ def _profile(data: dict[str, Any], file: Path, domain: GeniusDomain) -> GeniusPr
 def read_geniusweb_folder(folder: str | Path) -> tuple[GeniusDomain, list[GeniusProfile], list[str]]:
     """The domain (the ``*.json`` with ``issuesValues``) and the profiles (sorted by file name)."""
     d = Path(folder)
-    files = sorted(
-        (p for p in d.iterdir() if p.is_file() and p.suffix.lower() == ".json"), key=lambda p: p.name
-    )
+    files = folder_files(d, ".json")
     loaded = [(p, _load(p)) for p in files]
     domains = [(p, x) for p, x in loaded if isinstance(x, dict) and "issuesValues" in x]
     if len(domains) != 1:

@@ -1,0 +1,143 @@
+"""Commands for Genius/ANAC interop and the Adjusted Winner procedure:
+``import-genius``, ``export-genius``, ``adjusted-winner``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from detente.cli.common import FormatOption, OutputFormat, ScenarioArg, console, emit_json, err_console
+
+
+def import_genius(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Genius domain folder (domain XML + one profile XML per party), "
+            "or a GeniusWeb folder of JSON files.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Scenario file to write (.yaml or .json); without it the scenario is printed.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+) -> None:
+    """Turn a Genius/ANAC (or GeniusWeb) domain into a scenario.
+
+    Parties are the profiles in sorted file-name order; each discrete issue becomes a move owned by the
+    first party (category 'genius'); reservation values are kept, discount factors ignored.
+
+    Example: [bold]detente import-genius anac/y2011/Laptop -o laptop.yaml[/]
+    """
+    from detente.io.genius import import_genius as do_import
+    from detente.io.writer import dump_scenario, save_scenario
+    from detente.model.compiled import compile_scenario
+
+    scenario = do_import(folder)
+    cs = compile_scenario(scenario)
+    if output is None:
+        sys.stdout.write(dump_scenario(scenario))  # plain text: no Rich markup or emoji codes
+        return
+    save_scenario(scenario, output, overwrite=force)
+    console.print(
+        f"Wrote {output}: {cs.n_parties} parties, {cs.n_moves} moves, {cs.n_outcomes:,} possible "
+        f"packages. Next: [bold]detente show {output}[/]",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def export_genius(
+    file: ScenarioArg,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="Folder to write the domain and profiles into.", show_default=False
+        ),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace files that already exist in the folder.")
+    ] = False,
+) -> None:
+    """Write a scenario as a Genius domain: a domain XML plus one profile XML per party.
+
+    Re-importing the folder gives the same utilities. Constraints, uncertainty ranges and timing have
+    no place in the Genius format and are left out (the command says so).
+
+    Example: [bold]detente export-genius laptop.yaml -o laptop-genius/[/]
+    """
+    from detente.cli.common import load
+    from detente.io.genius import export_genius as do_export
+
+    export = do_export(load(file), output, overwrite=force)
+    console.print(
+        f"Wrote {len(export.files)} files to {output}: {export.domain_file} (domain) and "
+        f"{len(export.files) - 1} profile(s)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for note in export.notes:
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+
+
+def adjusted_winner(
+    table: Annotated[
+        Path, typer.Argument(help="CSV table with header 'issue,<party A>,<party B>'.", show_default=False)
+    ],
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Divide issues between two parties with Adjusted Winner (Brams–Taylor).
+
+    Each party spreads 100 points over the issues. Every issue first goes to the side that values it more;
+    the side ahead then hands over issues (lowest ratio of its points to the other's first), splitting
+    one issue so that both end with exactly equal points. The result is envy-free, equitable and efficient.
+
+    Example: [bold]detente adjusted-winner divorce.csv[/]
+    """
+    from detente.analysis.adjusted_winner import adjusted_winner_csv, to_output
+
+    result = adjusted_winner_csv(table)
+    doc = to_output(result, str(table))
+    if format is OutputFormat.json:
+        emit_json(doc.model_dump(mode="json"))
+        return
+    pa, pb = doc.parties
+    t = Table(title=f"Adjusted Winner: {pa} and {pb}", title_justify="left")
+    t.add_column("issue")
+    t.add_column(f"{pa} points", justify="right")
+    t.add_column(f"{pb} points", justify="right")
+    t.add_column(f"{pa} gets", justify="right")
+    t.add_column(f"{pb} gets", justify="right")
+    for row in doc.issues:
+        cells = [
+            f"{row.share[p]} ({row.share_decimal[p]:.4f})"
+            if row.share[p] not in ("0", "1")
+            else ("all" if row.share[p] == "1" else "-")
+            for p in (pa, pb)
+        ]
+        t.add_row(
+            row.issue + (" [bold](split)[/]" if row.split else ""), row.points[pa], row.points[pb], *cells
+        )
+    t.add_section()
+    t.add_row(
+        "[bold]total points[/]", "", "", *(f"{doc.totals[p]} ({doc.totals_decimal[p]:.4f})" for p in (pa, pb))
+    )
+    console.print(t)
+    for note in doc.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import-genius")(import_genius)
+    app.command("export-genius")(export_genius)
+    app.command("adjusted-winner")(adjusted_winner)
