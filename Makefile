@@ -22,9 +22,8 @@ demo: $(STAMP) sysdeps
 	$(BIN)/detente validate scenarios/*.yaml
 	$(BIN)/detente show scenarios/korea-2019.yaml
 	$(BIN)/detente analyze scenarios/korea-2019.yaml
-	$(BIN)/detente roadmap scenarios/korea-2019.yaml --concept nash --objective exposure --chart $(OUT)/korea-2019-roadmap.png
-	$(BIN)/detente brief scenarios/korea-2019.yaml -o $(OUT)/korea-2019-brief.html
-	$(BIN)/detente brief scenarios/korea-2019.yaml -o $(OUT)/korea-2019-brief.pdf
+	$(BIN)/detente roadmap scenarios/korea-2019.yaml --concept nash --objective exposure --chart $(OUT)/korea-2019-roadmap.png --force
+	$(BIN)/detente brief scenarios/korea-2019.yaml -o $(OUT)/korea-2019-brief.html -o $(OUT)/korea-2019-brief.pdf
 	@echo "Brief written to $(OUT)/korea-2019-brief.html and $(OUT)/korea-2019-brief.pdf"
 
 lint: $(STAMP)

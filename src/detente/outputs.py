@@ -90,7 +90,14 @@ SCHEMAS: dict[str, str] = {
     "scenario": "detente.model.scenario:Scenario",
     "validate": "detente.outputs:ValidateOutput",
     "show": "detente.outputs:ShowOutput",
+    "analyze": "detente.analysis.report:AnalyzeOutput",
+    "frontier": "detente.analysis.report:FrontierOutput",
+    "solve": "detente.analysis.report:SolveOutput",
+    "options": "detente.analysis.options:OptionsOutput",
+    "wedges": "detente.analysis.coalitions:WedgesOutput",
     "adjusted-winner": "detente.analysis.adjusted_winner:AdjustedWinnerOutput",
+    "roadmap": "detente.roadmap.outputs:RoadmapOutput",
+    "compare-strategies": "detente.roadmap.outputs:CompareStrategiesOutput",
 }
 
 

@@ -1,0 +1,177 @@
+"""Bargaining solution concepts over a set of acceptable packages given as arrays.
+
+Each function takes the grid utilities ``ints`` (N, P) of candidate packages (from
+:mod:`detente.analysis.enumerate`: integers, ``u = ints / grid.scale``) and returns a
+:class:`ConceptChoice`: the row indices of **every** tied optimum and the objective value.
+Gains are ``g_i = u_i − d_i`` (d = ``cs.disagreement``, which defaults to r). U is the utility scale
+(:func:`~detente.analysis.enumerate.utility_scale`) and ``tol`` = :data:`~detente.analysis.results.TIE_TOLERANCE`.
+
+* **welfare** — max Σ_i u_i. Tied: Σ u within ``tol · U`` of the best.
+* **egalitarian** — max min_i g_i, ties broken **leximin**: sort each package's gains ascending and
+  compare position by position; at each position keep the packages within ``tol · U`` of the best,
+  then move to the next position. Returned: the packages that survive every position.
+* **nash** — max Π_i g_i. Only parties that can gain (S = {i : ideal_i − d_i > tol · U}) enter the
+  product, and only packages with ``g_i > tol · U`` for i ∈ S and ``g_i ≥ −tol · U`` for all i are
+  candidates (no party below its disagreement point). When d = r and some package gives everyone a
+  strictly positive gain this is exactly argmax Π(u_i − d_i) over acceptable packages. Tied: products
+  within a relative ``tol`` (Π ≥ (1 − tol) · best). No candidate → no Nash package (a note says why).
+* **ks** (Kalai–Smorodinsky) — max min_{i∈S} (u_i − d_i)/(ideal_i − d_i) with ideal_i = max u_i over the
+  acceptable packages; parties with ``ideal_i − d_i ≤ tol · U`` cannot gain and are left out of the min
+  (their ratio is 0/0); if no party can gain, every package ties. Tied: ratios within ``tol`` (the
+  objective is already normalised to 1).
+
+**On the frontier.** The welfare, egalitarian (leximin) and Nash optima of the acceptable packages are
+Pareto optimal: if q dominates p then Σq > Σp, q is leximin-better, and (all gains in S positive, the
+rest 0) Πq ≥ Πp with equality only where the improvement is for a party outside S. So these ties are
+found among the frontier packages (up to ties within the tolerance that are also dominated by less
+than it). The KS max–min is different: a package dominated by a KS optimum may have the same minimum
+ratio and tie — those ties are only found when the concept runs on *all* acceptable packages
+(enumeration); on a frontier they are missing and :func:`ks` callers say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from detente.analysis.enumerate import UtilityGrid
+from detente.analysis.results import TIE_TOLERANCE
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ConceptChoice:
+    """Rows of the tied optima and the objective (None when the concept picks nothing)."""
+
+    rows: IntArray
+    objective: float | None
+    notes: list[str] = field(default_factory=list)
+
+
+def _none(note: str) -> ConceptChoice:
+    return ConceptChoice(np.zeros(0, dtype=np.int64), None, [note])
+
+
+def ideal_point(ints: IntArray) -> IntArray:
+    """ideal_i = max over the packages of u_i (grid units)."""
+    return ints.max(axis=0)
+
+
+def welfare(ints: IntArray, grid: UtilityGrid, *, tol: float = TIE_TOLERANCE) -> ConceptChoice:
+    """argmax Σ_i u_i, every package within ``tol · U`` of the best."""
+    if ints.shape[0] == 0:
+        return _none("no acceptable package")
+    total = ints.sum(axis=1)
+    best = int(total.max())
+    rows = np.flatnonzero(total >= best - grid.tolerance(tol))
+    return ConceptChoice(rows, best / grid.scale)
+
+
+def egalitarian(ints: IntArray, grid: UtilityGrid, *, tol: float = TIE_TOLERANCE) -> ConceptChoice:
+    """argmax min_i (u_i − d_i) with leximin tie-breaking (see module docstring)."""
+    if ints.shape[0] == 0:
+        return _none("no acceptable package")
+    gains = np.sort(ints - grid.disagreement, axis=1)
+    slack = grid.tolerance(tol)
+    rows = np.arange(ints.shape[0])
+    objective = int(gains[:, 0].max())
+    for j in range(gains.shape[1]):
+        col = gains[rows, j]
+        rows = rows[col >= col.max() - slack]
+    return ConceptChoice(rows.astype(np.int64), objective / grid.scale)
+
+
+def nash(
+    ints: IntArray, grid: UtilityGrid, ideal: IntArray | None = None, *, tol: float = TIE_TOLERANCE
+) -> ConceptChoice:
+    """argmax Π_{i∈S} (u_i − d_i) over packages giving S a strict gain (see module docstring)."""
+    if ints.shape[0] == 0:
+        return _none("no acceptable package")
+    top = ideal_point(ints) if ideal is None else ideal
+    slack = grid.tolerance(tol)
+    gains = ints - grid.disagreement
+    can_gain = (top - grid.disagreement) > slack
+    ok = np.all(gains >= -slack, axis=1) & np.all(gains[:, can_gain] > slack, axis=1)
+    if not can_gain.any():
+        rows = np.flatnonzero(ok)
+        return ConceptChoice(rows, 1.0, ["no party can gain over its disagreement point: every package ties"])
+    cand = np.flatnonzero(ok)
+    if cand.size == 0:
+        return _none(
+            "no acceptable package gives every party that can gain a strictly positive gain over its "
+            "disagreement point, so the Nash product is 0 everywhere"
+        )
+    # product of gains normalised by U (in [0, ~1]: no overflow), compared with a relative tolerance
+    sub = gains[cand][:, can_gain] if not can_gain.all() else gains[cand]
+    norm = grid.unit * grid.scale
+    prod = np.ones(cand.size)
+    for j in range(sub.shape[1]):
+        prod *= sub[:, j] / norm
+    top_prod = float(prod.max())
+    rows = cand[prod >= top_prod * (1.0 - tol)]
+    best = float(top_prod * grid.unit ** sub.shape[1])
+    notes = []
+    if not can_gain.all():
+        left_out = int((~can_gain).sum())
+        notes.append(
+            f"{left_out} party(ies) cannot gain over their disagreement point and are left out of the product"
+        )
+    return ConceptChoice(rows, best, notes)
+
+
+def ks_ratios(ints: IntArray, grid: UtilityGrid, ideal: IntArray) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """min_{i∈S} (u_i − d_i)/(ideal_i − d_i) per package, and the mask S of parties that can gain."""
+    span = (ideal - grid.disagreement).astype(np.float64)
+    can_gain = span > grid.tolerance(TIE_TOLERANCE)
+    if not can_gain.any():
+        return np.ones(ints.shape[0]), can_gain
+    ratio = (ints[:, can_gain] - grid.disagreement[can_gain]) / span[can_gain]
+    return ratio.min(axis=1), can_gain
+
+
+def ks(
+    ints: IntArray, grid: UtilityGrid, ideal: IntArray | None = None, *, tol: float = TIE_TOLERANCE
+) -> ConceptChoice:
+    """Kalai–Smorodinsky: argmax min_i (u_i − d_i)/(ideal_i − d_i), every tie (see module docstring).
+
+    ``ideal`` must be the ideal point of *all* acceptable packages (the max of each u_i is attained on
+    the frontier, so a frontier's own ideal point is the same).
+    """
+    if ints.shape[0] == 0:
+        return _none("no acceptable package")
+    top = ideal_point(ints) if ideal is None else ideal
+    value, can_gain = ks_ratios(ints, grid, top)
+    best = float(value.max())
+    rows = np.flatnonzero(value >= best - tol)
+    notes = []
+    if not can_gain.any():
+        notes.append("no party can gain over its disagreement point: every package ties")
+    elif not can_gain.all():
+        notes.append(
+            f"{int((~can_gain).sum())} party(ies) have ideal = disagreement and are left out of the min"
+        )
+    return ConceptChoice(rows, best, notes)
+
+
+def choose(
+    concept: str,
+    ints: IntArray,
+    grid: UtilityGrid,
+    ideal: IntArray | None = None,
+    *,
+    tol: float = TIE_TOLERANCE,
+) -> ConceptChoice:
+    """Dispatch on ``concept`` ∈ {nash, ks, egalitarian, welfare}."""
+    if concept == "welfare":
+        return welfare(ints, grid, tol=tol)
+    if concept == "egalitarian":
+        return egalitarian(ints, grid, tol=tol)
+    if concept == "nash":
+        return nash(ints, grid, ideal, tol=tol)
+    if concept == "ks":
+        return ks(ints, grid, ideal, tol=tol)
+    raise ValueError(f"unknown concept {concept!r}")

@@ -1,0 +1,328 @@
+"""Enumerate every package of a scenario in bounded memory, keeping the acceptable ones.
+
+Definitions (notation of :mod:`detente.model.compiled`):
+
+* a **package** p picks one option per move; there are ``cs.n_outcomes = Π_k n_options[k]`` of them.
+  Package number ``index`` is its mixed-radix number ``Σ_k p_k · stride_k`` with the *first* move most
+  significant (``itertools.product`` order); :func:`decode` turns indices back into choices;
+* utilities are additive: ``u_i(p) = Σ_k values[offsets[k] + p_k, i]``;
+* p is **feasible** when every :class:`~detente.model.compiled.LinearConstraint` holds
+  (``cs.feasible``) and **acceptable** when it is feasible and ``u_i(p) ≥ r_i`` for every party
+  (``cs.acceptable``; the same absolute slack of 1e-9 is allowed).
+
+**Utility grid.** Comparisons (dominance, ties, acceptability) are made on integers:
+``u_int = Σ_k round(values · scale)`` where ``scale`` is a power of ten that puts the largest attainable
+|u| (:func:`utility_scale`) near 10^12. Sums of integers are exact, so two packages whose utilities are
+equal in decimal arithmetic compare equal whatever order the terms were added in; values closer than
+10^-12 of the utility scale are not told apart. Reported utilities are recomputed in floating point
+(``cs.utilities``).
+
+**Speed.** Every constraint's left-hand side ``Σ coef·x_o`` is also additive over moves (one option per
+move), so constraints become extra integer columns next to the utilities. The moves are split in a
+*low* group (the last moves, ≤ :data:`LOW_GROUP_MAX` combinations, tabulated once) and a *high* group;
+a chunk is a run of high combinations × all low combinations, computed by one broadcast addition
+(meet in the middle) instead of a gather per package. Low combinations that break a constraint on low
+moves only are dropped from the table once; high rows that break a constraint on high moves only, or
+cannot reach some r_i even with the best low combination, are skipped.
+
+Memory stays at a few chunks (``chunk_size`` packages × (parties + constraints) int64 columns), so
+10^7 outcomes enumerate in well under 2 GB. Scenarios beyond ``limit`` outcomes are refused with a
+:class:`~detente.errors.DetenteError` so callers fall back to exact optimization.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from detente.errors import DetenteError
+from detente.model.compiled import CompiledScenario
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Default refusal threshold of :func:`iter_packages` (outcomes before constraints).
+ENUMERATION_LIMIT = 20_000_000
+#: Packages per chunk (peak memory ≈ a few × chunk_size × (P + C) × 8 bytes).
+CHUNK_SIZE = 1 << 17
+#: Largest number of low-group combinations tabulated once.
+LOW_GROUP_MAX = 1 << 12
+#: Significant digits of the utility grid.
+GRID_DIGITS = 12
+#: Absolute slack on u_i ≥ r_i, as in ``CompiledScenario.acceptable``.
+ACCEPT_SLACK = 1e-9
+
+
+def utility_scale(cs: CompiledScenario) -> float:
+    """U: the largest |u_i| any package can reach, or |r_i|, |d_i| if larger (1.0 when all are 0).
+
+    Tolerances are stated relative to U (see :data:`detente.analysis.results.TIE_TOLERANCE`).
+    """
+    best = 0.0
+    for i in range(cs.n_parties):
+        col = np.abs(cs.values[:, i])
+        best = max(best, float(sum(col[cs.offsets[k] : cs.offsets[k + 1]].max() for k in range(cs.n_moves))))
+    best = max(
+        best, float(np.abs(cs.reservation).max(initial=0.0)), float(np.abs(cs.disagreement).max(initial=0.0))
+    )
+    return best if best > 0 else 1.0
+
+
+@dataclass(frozen=True, eq=False)
+class UtilityGrid:
+    """Integer utilities: ``values_int = round(values · scale)``; r and d on the same grid."""
+
+    scale: float
+    unit: float  # U, the utility scale
+    values: IntArray  # (O, P)
+    reservation: IntArray  # (P,) smallest grid value that counts as acceptable
+    disagreement: IntArray  # (P,)
+
+    def to_float(self, ints: npt.ArrayLike) -> FloatArray:
+        return np.asarray(ints, dtype=np.float64) / self.scale
+
+    def tolerance(self, relative: float) -> int:
+        """A tolerance of ``relative · U`` in grid units."""
+        return int(round(relative * self.unit * self.scale))
+
+
+def utility_grid(cs: CompiledScenario) -> UtilityGrid:
+    """The :class:`UtilityGrid` of a scenario (scale = 10^(12 − ⌈log10 U⌉))."""
+    unit = utility_scale(cs)
+    scale = 10.0 ** (GRID_DIGITS - math.ceil(math.log10(unit)))
+    values = np.round(cs.values * scale).astype(np.int64)
+    slack = ACCEPT_SLACK * scale
+    reservation = np.ceil(np.round(cs.reservation * scale - slack, 3)).astype(np.int64)
+    disagreement = np.round(cs.disagreement * scale).astype(np.int64)
+    return UtilityGrid(scale, unit, values, reservation, disagreement)
+
+
+def constraint_table(cs: CompiledScenario) -> tuple[IntArray, IntArray, IntArray]:
+    """Constraints as additive columns: ``A[o, c]`` = coefficient of option o in constraint c, and the
+    bounds ``lo[c]``, ``hi[c]`` (−2^62 / 2^62 where absent), so ``lo ≤ Σ_k A[offsets[k]+p_k] ≤ hi``."""
+    n_con = len(cs.constraints)
+    table = np.zeros((cs.n_total_options, n_con), dtype=np.int64)
+    lo = np.full(n_con, -(1 << 62), dtype=np.int64)
+    hi = np.full(n_con, 1 << 62, dtype=np.int64)
+    for c, con in enumerate(cs.constraints):
+        np.add.at(table[:, c], con.options, con.coefs)
+        if con.lo is not None:
+            lo[c] = con.lo
+        if con.hi is not None:
+            hi[c] = con.hi
+    return table, lo, hi
+
+
+def strides(cs: CompiledScenario) -> list[int]:
+    """Mixed-radix place values (first move most significant), as Python ints."""
+    out = [1] * cs.n_moves
+    for k in range(cs.n_moves - 2, -1, -1):
+        out[k] = out[k + 1] * int(cs.n_options[k + 1])
+    return out
+
+
+def decode(cs: CompiledScenario, index: npt.ArrayLike) -> IntArray:
+    """(N, M) local choices of packages numbered ``index`` (see module docstring)."""
+    rest = np.asarray(index, dtype=np.int64).copy()
+    out = np.empty((rest.shape[0], cs.n_moves), dtype=np.int64)
+    for k in range(cs.n_moves - 1, -1, -1):
+        n = int(cs.n_options[k])
+        out[:, k] = rest % n
+        rest //= n
+    return out
+
+
+def encode(cs: CompiledScenario, choices: npt.ArrayLike) -> IntArray:
+    """Package numbers of (N, M) choices (inverse of :func:`decode`)."""
+    c = np.atleast_2d(np.asarray(choices, dtype=np.int64))
+    return c @ np.asarray(strides(cs), dtype=np.int64)
+
+
+def check_enumerable(cs: CompiledScenario, limit: int = ENUMERATION_LIMIT) -> None:
+    """Raise :class:`DetenteError` when the scenario has more than ``limit`` outcomes."""
+    n = cs.n_outcomes
+    if n > limit or n >= 1 << 62:
+        raise DetenteError(
+            f"scenario '{cs.scenario.meta.title}' has {n:,} possible packages, more than the enumeration "
+            f"limit of {limit:,}: use the exact dynamic program (method='dp') or CP-SAT (method='cp-sat'), "
+            "or raise the limit"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class PackageChunk:
+    """A batch of packages: their numbers (``index``, see :func:`decode`) and grid utilities (N, P)."""
+
+    index: IntArray
+    ints: IntArray
+    scale: float
+
+    def __len__(self) -> int:
+        return int(self.index.shape[0])
+
+    @property
+    def utilities(self) -> FloatArray:
+        """Utilities in the scenario's units (grid values / scale)."""
+        return self.ints / self.scale
+
+
+@dataclass(frozen=True, eq=False)
+class PackageSet:
+    """Packages held as arrays: numbers ``index`` (N,), grid utilities ``ints`` (N, P)."""
+
+    cs: CompiledScenario
+    index: IntArray
+    ints: IntArray
+    grid: UtilityGrid
+
+    def __len__(self) -> int:
+        return int(self.index.shape[0])
+
+    @cached_property
+    def choices(self) -> IntArray:
+        """(N, M) local option indices."""
+        return decode(self.cs, self.index)
+
+    @cached_property
+    def utilities(self) -> FloatArray:
+        """(N, P) utilities recomputed in floating point from the choices (``cs.utilities``)."""
+        if len(self) == 0:
+            return np.zeros((0, self.cs.n_parties))
+        return self.cs.utilities(self.choices)
+
+    def packages(self) -> list:  # list[Package]; typed loosely to keep results import local
+        """The packages as :class:`~detente.analysis.results.Package` objects."""
+        from detente.analysis.results import Package
+
+        return [Package(c, u) for c, u in zip(self.choices, self.utilities, strict=True)]
+
+
+def _tabulate(cs: CompiledScenario, table: IntArray, moves: list[int]) -> IntArray:
+    """(Π n_k, C) column sums over every combination of ``moves`` (first move most significant)."""
+    acc = np.zeros((1, table.shape[1]), dtype=np.int64)
+    for k in moves:
+        block = table[cs.offsets[k] : cs.offsets[k + 1]]
+        acc = (acc[:, None, :] + block[None, :, :]).reshape(-1, table.shape[1])
+    return acc
+
+
+def _moves_of(cs: CompiledScenario, con_options: IntArray) -> set[int]:
+    return {int(k) for k in cs.option_move[con_options]}
+
+
+def iter_packages(
+    cs: CompiledScenario,
+    *,
+    acceptable: bool = True,
+    limit: int = ENUMERATION_LIMIT,
+    chunk_size: int = CHUNK_SIZE,
+    grid: UtilityGrid | None = None,
+    floor: IntArray | None = None,
+) -> Iterator[PackageChunk]:
+    """Stream the feasible (``acceptable=False``) or acceptable packages in chunks, in index order.
+
+    ``floor`` (grid units, shape (P,)) keeps only packages with every ``u_i ≥ floor_i`` as well (high
+    rows that cannot reach it are skipped, so a high floor makes the pass fast).
+    Raises :class:`DetenteError` beyond ``limit`` outcomes (see :func:`check_enumerable`).
+    """
+    check_enumerable(cs, limit)
+    g = grid if grid is not None else utility_grid(cs)
+    bar = g.reservation if floor is None else np.maximum(g.reservation, floor)
+    if floor is not None:
+        acceptable = True
+    n_p = cs.n_parties
+    con_table, lo, hi = constraint_table(cs)
+    table = np.concatenate([g.values, con_table], axis=1)  # (O, P + C)
+    n_col = table.shape[1]
+
+    # split: low group = trailing moves with ≤ LOW_GROUP_MAX combinations (at least one move)
+    split = cs.n_moves - 1
+    low_size = int(cs.n_options[-1])
+    while split > 0 and low_size * int(cs.n_options[split - 1]) <= LOW_GROUP_MAX:
+        split -= 1
+        low_size *= int(cs.n_options[split])
+    high_moves, low_moves = list(range(split)), list(range(split, cs.n_moves))
+    high_set = set(high_moves)
+    low_set = set(low_moves)
+
+    con_moves = [_moves_of(cs, con.options) for con in cs.constraints]
+    low_only = [c for c, ms in enumerate(con_moves) if ms and ms <= low_set]
+    high_only = [c for c, ms in enumerate(con_moves) if ms and ms <= high_set]
+    mixed = [c for c, ms in enumerate(con_moves) if c not in low_only and c not in high_only]
+
+    low = _tabulate(cs, table, low_moves)
+    keep = np.ones(low.shape[0], dtype=bool)
+    for c in low_only:
+        col = low[:, n_p + c]
+        keep &= (col >= lo[c]) & (col <= hi[c])
+    low_index = np.flatnonzero(keep).astype(np.int64)
+    low = low[keep]
+    if low.shape[0] == 0:
+        return
+    low_best = low[:, :n_p].max(axis=0)
+
+    n_high = cs.n_outcomes // low_size
+    rows_per_chunk = max(1, chunk_size // max(1, low.shape[0]))
+    high_strides = strides(cs)[:split]
+    high_n = [int(cs.n_options[k]) for k in high_moves]
+    check_cols = [n_p + c for c in mixed]
+    lo_mixed, hi_mixed = lo[mixed], hi[mixed]
+
+    for start in range(0, n_high, rows_per_chunk):
+        rows = np.arange(start, min(n_high, start + rows_per_chunk), dtype=np.int64)
+        high = np.zeros((rows.shape[0], n_col), dtype=np.int64)
+        if high_moves:
+            for k, (stride, n) in enumerate(zip(high_strides, high_n, strict=True)):
+                digit = (rows // (stride // low_size)) % n
+                high += table[cs.offsets[k] + digit]
+        ok = np.ones(rows.shape[0], dtype=bool)
+        for c in high_only:
+            col = high[:, n_p + c]
+            ok &= (col >= lo[c]) & (col <= hi[c])
+        if acceptable:
+            ok &= np.all(high[:, :n_p] + low_best >= bar, axis=1)
+        if not ok.any():
+            continue
+        rows, high = rows[ok], high[ok]
+        total = high[:, None, :] + low[None, :, :]  # (R, L, P + C)
+        mask = np.ones(total.shape[:2], dtype=bool)
+        if check_cols:
+            lhs = total[:, :, check_cols]
+            mask &= np.all((lhs >= lo_mixed) & (lhs <= hi_mixed), axis=2)
+        if acceptable:
+            mask &= np.all(total[:, :, :n_p] >= bar, axis=2)
+        r_pos, l_pos = np.nonzero(mask)
+        if r_pos.shape[0] == 0:
+            continue
+        index = rows[r_pos] * low_size + low_index[l_pos]
+        yield PackageChunk(index, np.ascontiguousarray(total[r_pos, l_pos, :n_p]), g.scale)
+
+
+def enumerate_packages(
+    cs: CompiledScenario,
+    *,
+    acceptable: bool = True,
+    limit: int = ENUMERATION_LIMIT,
+    chunk_size: int = CHUNK_SIZE,
+) -> PackageSet:
+    """Every feasible / acceptable package, collected into one :class:`PackageSet`."""
+    g = utility_grid(cs)
+    idx: list[IntArray] = []
+    ints: list[IntArray] = []
+    for chunk in iter_packages(cs, acceptable=acceptable, limit=limit, chunk_size=chunk_size, grid=g):
+        idx.append(chunk.index)
+        ints.append(chunk.ints)
+    if not idx:
+        return PackageSet(cs, np.zeros(0, dtype=np.int64), np.zeros((0, cs.n_parties), dtype=np.int64), g)
+    return PackageSet(cs, np.concatenate(idx), np.concatenate(ints), g)
+
+
+def count_packages(cs: CompiledScenario, *, acceptable: bool = True, limit: int = ENUMERATION_LIMIT) -> int:
+    """Number of feasible / acceptable packages (streaming; nothing is kept)."""
+    return sum(len(c) for c in iter_packages(cs, acceptable=acceptable, limit=limit))

@@ -1,0 +1,522 @@
+"""The Pareto frontier of the acceptable packages: a vectorized filter and an exact dynamic program.
+
+Definitions. Package q **dominates** p when ``u_i(q) ≥ u_i(p)`` for every party and ``u(q) ≠ u(p)``
+(weak dominance: strictly better for at least one party). The **Pareto frontier** is the set of
+acceptable packages not dominated by another acceptable package; packages with equal utility vectors
+are all kept (ties). Comparisons are made on the integer utility grid of
+:mod:`detente.analysis.enumerate`, so equality is exact (10^-12 of the utility scale).
+
+* :func:`pareto_mask` — nondominated points of an (N, P) array. P = 2: one sort and a running maximum,
+  O(N log N). P ≥ 3: sort lexicographically (a dominator always comes first), then divide and conquer
+  over that order; "is b dominated by some earlier a" is answered by a vectorized multi-dimensional
+  dominance query (split on a coordinate, recurse; two coordinates by sort + running maximum +
+  binary search), O(N log^(P−1) N) with NumPy doing the inner work.
+* :class:`StreamingFrontier` — keeps the running frontier while chunks of packages stream in.
+* :func:`dp_frontier` — the exact frontier without enumerating every package. Utilities are additive
+  over moves, and dominance is preserved by adding the same vector, so
+  ``frontier(A ⊕ B) ⊆ frontier(A) ⊕ frontier(B)``: fold the moves one at a time, keeping only the
+  nondominated partial sums. Constraints couple moves, so moves connected by any constraint are grouped
+  into **components** (union–find); each component's feasible option combinations are enumerated (a
+  single-move constraint, e.g. a red line, simply removes options) and the fold runs over components.
+  Acceptability: if q dominates an acceptable p and q is feasible, q is acceptable too — so the
+  frontier of the acceptable packages is the feasible frontier filtered by ``u ≥ r``; partial sums that
+  cannot reach some r_i even with the best remaining contribution are pruned on the way. Returns None
+  when a component or the number of partial frontier points exceeds its budget (callers then fall back
+  to the epsilon-constraint CP-SAT frontier).
+* :func:`summarize` — count, per-party ranges and k representative points (farthest-point sampling,
+  seeded).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from detente.analysis.enumerate import (
+    PackageChunk,
+    UtilityGrid,
+    constraint_table,
+    utility_grid,
+)
+from detente.model.compiled import CompiledScenario
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Leaf size of the divide and conquer in :func:`pareto_mask`.
+_LEAF = 64
+#: Pairs compared at once by the brute-force dominance test.
+_BRUTE = 1 << 21
+#: The dominance query compares directly below this many pairs.
+_COVER_BRUTE = 1 << 12
+#: Sizes above which :func:`pareto_mask` first removes rows dominated by a few pivots.
+_PREFILTER_MIN = 4096
+_PIVOT_SAMPLE = 2048
+_PIVOT_ROUNDS = (8, 64)
+#: Largest number of option combinations enumerated for one component in :func:`dp_frontier`.
+COMPONENT_LIMIT = 2_000_000
+#: Largest number of partial frontier points (× options of the next component) in :func:`dp_frontier`.
+STATE_LIMIT = 4_000_000
+#: Default cap on the packages listed for a frontier (ties can multiply them).
+PACKAGE_BUDGET = 1_000_000
+
+
+# ---------------------------------------------------------------------------------------------
+# Pareto filter
+# ---------------------------------------------------------------------------------------------
+def _brute_dominated(a: npt.NDArray, b: npt.NDArray) -> BoolArray:
+    """For each row of b: whether some row of a is ≥ it in every column."""
+    out = np.zeros(b.shape[0], dtype=bool)
+    if a.shape[0] == 0 or b.shape[0] == 0:
+        return out
+    step = max(1, _BRUTE // max(1, a.shape[0] * a.shape[1]))
+    for s in range(0, b.shape[0], step):
+        blk = b[s : s + step]
+        out[s : s + step] = np.any(np.all(a[None, :, :] >= blk[:, None, :], axis=2), axis=1)
+    return out
+
+
+def _covered(a: npt.NDArray, b: npt.NDArray) -> BoolArray:
+    """For each row of b: ∃ row of a with a ≥ b in every column (multi-dimensional dominance query)."""
+    na, nb = a.shape[0], b.shape[0]
+    if na == 0 or nb == 0:
+        return np.zeros(nb, dtype=bool)
+    k = a.shape[1]
+    if k == 1:
+        return b[:, 0] <= a[:, 0].max()
+    if k == 2:
+        order = np.argsort(-a[:, 0], kind="stable")
+        x = a[order, 0]
+        ymax = np.maximum.accumulate(a[order, 1])
+        # number of a-rows with x ≥ b_x: x is descending, so search in -x ascending
+        cnt = np.searchsorted(-x, -b[:, 0], side="right")
+        out = np.zeros(nb, dtype=bool)
+        has = cnt > 0
+        out[has] = ymax[cnt[has] - 1] >= b[has, 1]
+        return out
+    if na * nb <= _COVER_BRUTE:
+        return _brute_dominated(a, b)
+    b0 = b[:, 0]
+    bmin, bmax = b0.min(), b0.max()
+    if bmin == bmax:  # every b shares column 0: only a-rows with a0 ≥ b0 matter, then drop the column
+        return _covered(a[a[:, 0] >= bmin][:, 1:], b[:, 1:])
+    m = np.partition(b0, nb // 2)[nb // 2]
+    if m == bmin:
+        m = b0[b0 > bmin].min()
+    a_hi = a[:, 0] >= m
+    b_hi = b0 >= m
+    out = np.zeros(nb, dtype=bool)
+    a_high = a[a_hi]
+    lo_idx = np.flatnonzero(~b_hi)
+    hi_idx = np.flatnonzero(b_hi)
+    b_lo = b[lo_idx]
+    res_lo = _covered(a_high[:, 1:], b_lo[:, 1:])
+    rest = ~res_lo
+    if rest.any():
+        res_lo[rest] = _covered(a[~a_hi], b_lo[rest])
+    out[lo_idx] = res_lo
+    out[hi_idx] = _covered(a_high, b[hi_idx])
+    return out
+
+
+def _pivot_filter(u: npt.NDArray) -> BoolArray:
+    """Cheap first pass: drop rows dominated by a few strong frontier points (those of the rows with
+    the largest sums). Rows it keeps are dominated, if at all, only by other kept rows."""
+    n = u.shape[0]
+    total = u.sum(axis=1, dtype=np.float64)
+    top = np.sort(np.argpartition(-total, min(n - 1, _PIVOT_SAMPLE))[:_PIVOT_SAMPLE])
+    sample = u[top]
+    pivots = sample[pareto_mask(sample)]
+    keep = np.ones(n, dtype=bool)
+    # worth it only when the pivots dominate most rows: test on an evenly spaced sample first
+    probe = u[:: max(1, n // 1024)]
+    piv0 = pivots[farthest_points(pivots, _PIVOT_ROUNDS[0])] if pivots.shape[0] > _PIVOT_ROUNDS[0] else pivots
+    hit = np.any(
+        np.all(piv0[None, :, :] >= probe[:, None, :], axis=2)
+        & np.any(piv0[None, :, :] > probe[:, None, :], axis=2),
+        axis=1,
+    )
+    if hit.mean() < 0.5:
+        return keep
+    for round_no, count in enumerate(_PIVOT_ROUNDS):
+        if round_no and keep.mean() > 0.5:  # the pivots do not dominate most rows: stop early
+            break
+        piv = pivots[farthest_points(pivots, count)] if pivots.shape[0] > count else pivots
+        live = np.flatnonzero(keep)
+        step = max(1, _BRUTE // max(1, piv.shape[0] * u.shape[1]))
+        for s in range(0, live.size, step):
+            rows = live[s : s + step]
+            blk = u[rows]
+            ge = np.all(piv[None, :, :] >= blk[:, None, :], axis=2)
+            gt = np.any(piv[None, :, :] > blk[:, None, :], axis=2)
+            keep[rows] = ~np.any(ge & gt, axis=1)
+    return keep
+
+
+def _nd_sorted_unique(u: npt.NDArray) -> BoolArray:
+    """Nondominated mask of distinct rows sorted lexicographically descending."""
+    n, p = u.shape
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    if p == 1:
+        keep = np.zeros(n, dtype=bool)
+        keep[0] = True
+        return keep
+    if p == 2:
+        y = u[:, 1]
+        prev = np.empty(n, dtype=y.dtype)
+        prev[1:] = np.maximum.accumulate(y)[:-1]
+        keep = np.ones(n, dtype=bool)
+        keep[1:] = y[1:] > prev[1:]
+        return keep
+    dominated = np.zeros(n, dtype=bool)
+    rest = u[:, 1:]
+
+    def solve(lo: int, hi: int) -> None:
+        if hi - lo <= _LEAF:
+            blk = rest[lo:hi]
+            ge = np.all(blk[:, None, :] >= blk[None, :, :], axis=2)  # ge[a, b]: a ≥ b
+            ge &= np.tri(hi - lo, k=-1, dtype=bool).T  # only earlier a (a < b)
+            dominated[lo:hi] |= ge.any(axis=0)
+            return
+        mid = (lo + hi) // 2
+        solve(lo, mid)
+        solve(mid, hi)
+        left = rest[lo:mid][~dominated[lo:mid]]
+        live = np.flatnonzero(~dominated[mid:hi]) + mid
+        if live.size:
+            dominated[live] |= _covered(left, rest[live])
+
+    solve(0, n)
+    return ~dominated
+
+
+def pareto_mask(points: npt.ArrayLike) -> BoolArray:
+    """(N,) bool: rows of ``points`` (N, P) not dominated by another row (equal rows all kept).
+
+    Exact for integer input (use the grid utilities); for floats, equality is exact float equality.
+    """
+    pts = np.asarray(points)
+    n = pts.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    if n > _PREFILTER_MIN:
+        keep = _pivot_filter(pts)
+        if not keep.all():
+            out = np.zeros(n, dtype=bool)
+            out[keep] = pareto_mask(pts[keep])
+            return out
+    p = pts.shape[1]
+    order = np.lexsort(tuple(-pts[:, j] for j in range(p - 1, -1, -1)))
+    s = pts[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = np.any(s[1:] != s[:-1], axis=1)
+    uid = np.cumsum(new) - 1
+    keep_unique = _nd_sorted_unique(s[new])
+    mask = np.empty(n, dtype=bool)
+    mask[order] = keep_unique[uid]
+    return mask
+
+
+class StreamingFrontier:
+    """The running frontier of packages that arrive in chunks (numbers and grid utilities)."""
+
+    def __init__(self, n_parties: int, *, buffer: int = 1 << 18) -> None:
+        self._index: list[IntArray] = []
+        self._ints: list[IntArray] = []
+        self._pending = 0
+        self._front_size = 0
+        self._buffer = buffer
+        self._n_parties = n_parties
+        self.n_seen = 0
+
+    def add(self, chunk: PackageChunk) -> None:
+        if len(chunk) == 0:
+            return
+        self.n_seen += len(chunk)
+        keep = pareto_mask(chunk.ints)
+        self._index.append(chunk.index[keep])
+        self._ints.append(chunk.ints[keep])
+        self._pending += int(keep.sum())
+        if self._pending > max(self._buffer, 2 * self._front_size):
+            self._merge()
+
+    def _merge(self) -> None:
+        if not self._index:
+            return
+        index = np.concatenate(self._index)
+        ints = np.concatenate(self._ints)
+        keep = pareto_mask(ints)
+        self._index, self._ints = [index[keep]], [ints[keep]]
+        self._front_size = int(keep.sum())
+        self._pending = 0
+
+    def result(self) -> tuple[IntArray, IntArray]:
+        """(index, grid utilities) of the frontier, in index order."""
+        self._merge()
+        if not self._index:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, self._n_parties), dtype=np.int64)
+        order = np.argsort(self._index[0], kind="stable")
+        return self._index[0][order], self._ints[0][order]
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact dynamic program over moves / constraint components
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Component:
+    """Moves tied together by constraints, with their feasible option combinations.
+
+    ``combos`` (n, len(moves)) local choices; ``ints`` (n, P) grid utility of each combination.
+    """
+
+    moves: tuple[int, ...]
+    combos: IntArray
+    ints: IntArray
+
+
+def components(cs: CompiledScenario) -> list[list[int]]:
+    """Groups of moves connected by a constraint (union–find), in order of first move."""
+    parent = list(range(cs.n_moves))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for con in cs.constraints:
+        ms = sorted({int(k) for k in cs.option_move[con.options]})
+        for k in ms[1:]:
+            ra, rb = find(ms[0]), find(k)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for k in range(cs.n_moves):
+        groups.setdefault(find(k), []).append(k)
+    return list(groups.values())
+
+
+def component_options(
+    cs: CompiledScenario, grid: UtilityGrid, *, limit: int | None = None
+) -> list[Component] | None:
+    """Each component's feasible combinations (None if one has more than ``limit`` combinations;
+    an empty list of combinations when a component has no feasible combination)."""
+    limit = COMPONENT_LIMIT if limit is None else limit
+    table, lo, hi = constraint_table(cs)
+    groups = components(cs)
+    where = {k: g for g, ms in enumerate(groups) for k in ms}
+    con_group: dict[int, list[int]] = {}
+    for c, con in enumerate(cs.constraints):
+        if con.options.size == 0:
+            if not (lo[c] <= 0 <= hi[c]):
+                return [
+                    Component(
+                        (), np.zeros((0, 0), dtype=np.int64), np.zeros((0, cs.n_parties), dtype=np.int64)
+                    )
+                ]
+            continue
+        con_group.setdefault(where[int(cs.option_move[con.options[0]])], []).append(c)
+    out: list[Component] = []
+    for g, moves in enumerate(groups):
+        sizes = [int(cs.n_options[k]) for k in moves]
+        if math.prod(sizes) > limit:
+            return None
+        combos = np.stack(np.meshgrid(*[np.arange(n) for n in sizes], indexing="ij"), axis=-1).reshape(
+            -1, len(moves)
+        )
+        cons = con_group.get(g, [])
+        cols = np.concatenate([grid.values, table[:, cons]], axis=1)
+        total = np.zeros((combos.shape[0], cols.shape[1]), dtype=np.int64)
+        for j, k in enumerate(moves):
+            total += cols[cs.offsets[k] + combos[:, j]]
+        ok = np.ones(combos.shape[0], dtype=bool)
+        for j, c in enumerate(cons):
+            col = total[:, cs.n_parties + j]
+            ok &= (col >= lo[c]) & (col <= hi[c])
+        out.append(Component(tuple(moves), combos[ok].astype(np.int64), total[ok, : cs.n_parties]))
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class ExactFrontier:
+    """Frontier packages as arrays: choices (N, M), grid utilities ``ints`` (N, P).
+
+    ``n_packages`` counts every frontier package (ties included) even when ``truncated`` (more than
+    the package budget: then one package per distinct utility vector is listed first).
+    """
+
+    choices: IntArray
+    ints: IntArray
+    grid: UtilityGrid
+    n_packages: int
+    truncated: bool
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def utilities(self) -> FloatArray:
+        return self.ints / self.grid.scale
+
+
+def dp_frontier(
+    cs: CompiledScenario,
+    *,
+    component_limit: int | None = None,
+    state_limit: int | None = None,
+    budget: int = PACKAGE_BUDGET,
+    grid: UtilityGrid | None = None,
+) -> ExactFrontier | None:
+    """The exact frontier of the acceptable packages by dynamic programming (see module docstring).
+
+    None when a component has more than ``component_limit`` (default :data:`COMPONENT_LIMIT`)
+    combinations or a fold step would compare more than ``state_limit`` (:data:`STATE_LIMIT`) partial
+    sums.
+    """
+    g = grid if grid is not None else utility_grid(cs)
+    state_limit = STATE_LIMIT if state_limit is None else state_limit
+    comps = component_options(cs, g, limit=COMPONENT_LIMIT if component_limit is None else component_limit)
+    if comps is None:
+        return None
+    n_p = cs.n_parties
+    empty = ExactFrontier(
+        np.zeros((0, cs.n_moves), dtype=np.int64), np.zeros((0, n_p), dtype=np.int64), g, 0, False
+    )
+    if any(c.combos.shape[0] == 0 for c in comps):
+        return empty
+
+    # per component: distinct nondominated vectors, each with its combinations (CSR)
+    vecs: list[IntArray] = []
+    vec_ptr: list[IntArray] = []
+    vec_combo: list[IntArray] = []
+    for comp in comps:
+        keep = np.flatnonzero(pareto_mask(comp.ints))
+        uniq, inv = np.unique(comp.ints[keep], axis=0, return_inverse=True)
+        inv = inv.reshape(-1)
+        order = np.argsort(inv, kind="stable")
+        vecs.append(uniq)
+        vec_ptr.append(
+            np.concatenate([[0], np.cumsum(np.bincount(inv, minlength=uniq.shape[0]))]).astype(np.int64)
+        )
+        vec_combo.append(keep[order])
+    best = np.stack([v.max(axis=0) for v in vecs])  # (n_comp, P)
+    remaining = np.concatenate([np.cumsum(best[::-1], axis=0)[::-1][1:], np.zeros((1, n_p), dtype=np.int64)])
+
+    states = np.zeros((1, n_p), dtype=np.int64)
+    counts = np.ones(1, dtype=np.float64)
+    layers: list[tuple[IntArray, IntArray, IntArray]] = []  # (way_ptr, way_parent, way_vec)
+    for t, v in enumerate(vecs):
+        if states.shape[0] * v.shape[0] > state_limit:
+            return None
+        cand = (states[:, None, :] + v[None, :, :]).reshape(-1, n_p)
+        parent = np.repeat(np.arange(states.shape[0]), v.shape[0])
+        vec_id = np.tile(np.arange(v.shape[0]), states.shape[0])
+        reach = np.all(cand + remaining[t] >= g.reservation, axis=1)
+        cand, parent, vec_id = cand[reach], parent[reach], vec_id[reach]
+        if cand.shape[0] == 0:
+            return empty
+        nd = pareto_mask(cand)
+        cand, parent, vec_id = cand[nd], parent[nd], vec_id[nd]
+        uniq, inv = np.unique(cand, axis=0, return_inverse=True)
+        inv = inv.reshape(-1)
+        order = np.argsort(inv, kind="stable")
+        way_ptr = np.concatenate([[0], np.cumsum(np.bincount(inv, minlength=uniq.shape[0]))]).astype(np.int64)
+        way_parent, way_vec = parent[order], vec_id[order]
+        n_combo = np.diff(vec_ptr[t]).astype(np.float64)
+        new_counts = np.zeros(uniq.shape[0])
+        np.add.at(new_counts, inv[order], counts[way_parent] * n_combo[way_vec])
+        layers.append((way_ptr, way_parent, way_vec))
+        states, counts = uniq, new_counts
+
+    final = np.flatnonzero(np.all(states >= g.reservation, axis=1))
+    total = float(counts[final].sum())
+    n_packages = int(total) if total < 2**53 else int(total)
+    full = total <= budget
+    notes: list[str] = []
+    if not full:
+        notes.append(
+            f"{n_packages:,} frontier packages ({final.size:,} distinct utility vectors); "
+            f"listing one package per vector (budget {budget:,})"
+        )
+
+    # backtrack: rows of (state id at current layer, choices so far)
+    state_ids = final.astype(np.int64)
+    choices = np.full((state_ids.size, cs.n_moves), -1, dtype=np.int64)
+    for t in range(len(vecs) - 1, -1, -1):
+        way_ptr, way_parent, way_vec = layers[t]
+        if full:
+            n_ways = way_ptr[state_ids + 1] - way_ptr[state_ids]
+            rows = np.repeat(np.arange(state_ids.size), n_ways)
+            ways = way_ptr[state_ids][rows] + (
+                np.arange(rows.size) - np.repeat(np.cumsum(n_ways) - n_ways, n_ways)
+            )
+        else:
+            rows = np.arange(state_ids.size)
+            ways = way_ptr[state_ids]
+        vec = way_vec[ways]
+        if full:
+            n_c = vec_ptr[t][vec + 1] - vec_ptr[t][vec]
+            rows2 = np.repeat(np.arange(rows.size), n_c)
+            combo_pos = vec_ptr[t][vec][rows2] + (
+                np.arange(rows2.size) - np.repeat(np.cumsum(n_c) - n_c, n_c)
+            )
+        else:
+            rows2 = np.arange(rows.size)
+            combo_pos = vec_ptr[t][vec]
+        combo = vec_combo[t][combo_pos]
+        src = rows[rows2]
+        choices = choices[src]
+        choices[:, list(comps[t].moves)] = comps[t].combos[combo]
+        state_ids = way_parent[ways][rows2]
+    ints = np.zeros((choices.shape[0], n_p), dtype=np.int64)
+    for k in range(cs.n_moves):
+        ints += g.values[cs.offsets[k] + choices[:, k]]
+    return ExactFrontier(choices, ints, g, n_packages, not full, notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Summaries
+# ---------------------------------------------------------------------------------------------
+def farthest_points(points: npt.ArrayLike, k: int, *, seed: int = 0) -> IntArray:
+    """Indices of ``k`` spread-out rows (greedy farthest-point sampling on per-column-scaled points,
+    starting from a seeded random row)."""
+    pts = np.asarray(points, dtype=np.float64)
+    n = pts.shape[0]
+    if n == 0 or k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= n:
+        return np.arange(n, dtype=np.int64)
+    span = pts.max(axis=0) - pts.min(axis=0)
+    z = (pts - pts.min(axis=0)) / np.where(span > 0, span, 1.0)
+    rng = np.random.default_rng(seed)
+    chosen = [int(rng.integers(n))]
+    dist = np.linalg.norm(z - z[chosen[0]], axis=1)
+    for _ in range(k - 1):
+        nxt = int(np.argmax(dist))
+        if dist[nxt] <= 0:
+            break
+        chosen.append(nxt)
+        dist = np.minimum(dist, np.linalg.norm(z - z[nxt], axis=1))
+    return np.asarray(chosen, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class FrontierSummary:
+    """Size of a frontier, each party's utility range on it, and representative points."""
+
+    count: int
+    minimum: FloatArray
+    maximum: FloatArray
+    representatives: IntArray  # row indices into the summarized utilities
+
+
+def summarize(utilities: npt.ArrayLike, *, k: int = 10, seed: int = 0) -> FrontierSummary:
+    """Count, per-party min/max and ``k`` representative rows (farthest-point sampling with ``seed``)."""
+    u = np.asarray(utilities, dtype=np.float64)
+    if u.shape[0] == 0:
+        z = np.zeros(u.shape[1] if u.ndim == 2 else 0)
+        return FrontierSummary(0, z, z, np.zeros(0, dtype=np.int64))
+    return FrontierSummary(int(u.shape[0]), u.min(axis=0), u.max(axis=0), farthest_points(u, k, seed=seed))

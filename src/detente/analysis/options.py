@@ -1,0 +1,707 @@
+"""Options for principals: a short list of acceptable, near-optimal and genuinely different packages.
+
+Definitions (every score is measured as a *gain over the disagreement point* d, so 0 means "no better
+than no deal" and ratios between scores are meaningful):
+
+* welfare      W(p) = Σ_i (u_i(p) − d_i)  (same maximizer as :func:`detente.analysis.solve.solve`'s
+               Σ_i u_i, shifted so that no deal scores 0)
+* egalitarian  E(p) = min_i (u_i(p) − d_i)
+* ks           K(p) = min_i (u_i(p) − d_i) / (u*_i − d_i), with u*_i = max u_i over acceptable packages
+               (the ideal point; a party with u*_i = d_i is left out of the minimum)
+* nash         N(p) = (Π_{i∈S} (u_i(p) − d_i))^(1/|S|) when every party in S gains strictly and no
+               party is below d, else 0; S = the parties that can gain (u*_i > d_i), as in
+               :mod:`detente.analysis.concepts`. This geometric mean of the gains has the same
+               maximizer as the Nash product and, like the other scores, scales linearly with the
+               gains, so ``near_optimal`` means the same for every concept (a 10 % cut in every
+               party's gain lowers every score by 10 %; on the raw product 90 % would allow only a
+               1.7 % cut per party with six parties)
+
+With optimum S* = max over acceptable packages, a package is **near-optimal** when
+``S(p) ≥ S* − (1 − near_optimal) · |S*|`` (for S* > 0 this is ``S(p) ≥ near_optimal · S*``).
+
+Options are chosen **greedily and exactly**: option 1 is an optimal package; option j is the best
+near-optimal acceptable package that differs from every earlier option in at least ``min_diff_moves``
+moves (or, with ``pillar``, in at least that many moves of the named category). Two engines:
+
+* ``enumeration`` (``auto`` up to :data:`ENUMERATION_LIMIT` outcomes): every acceptable package
+  (:func:`detente.analysis.enumerate.enumerate_packages`) is scored exactly.
+* ``cp-sat``: :func:`~detente.analysis.cpsat_model.build_package_model` plus one diversity cut per
+  option found. Welfare, egalitarian and KS are linear in CP-SAT (KS in steps of 1/``KS_STEPS``); for
+  Nash the loop maximizes a tractable proxy, Σ_i y_i with y_i under :data:`NASH_TANGENTS` tangents of
+  log(gain_i) — an upper envelope of Σ log gain, tight at the tangent points — and every candidate is
+  re-scored with the true product and the final list re-ranked by it (the notes say so). Because the
+  envelope lies above log, the proxy's bound is a valid upper bound on the true Nash product.
+
+Each option is explained per party: what it **gives** (its own moves that are carried out, i.e. not at
+their status quo, with their value to it relative to the status quo), what it **gets** (other parties'
+carried-out moves it values above their status quo), grouped by pillar; its utility and margin over its
+reservation value; the concept score; and how the option differs from every other option.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, Field
+
+from detente.analysis.results import CONCEPTS
+from detente.errors import DetenteError
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+    from detente.analysis.cpsat_model import PackageModel
+    from detente.model.compiled import CompiledScenario
+
+#: ``auto`` enumerates up to this many outcomes (the same threshold as :mod:`detente.analysis.solve`).
+ENUMERATION_LIMIT = 2_000_000
+NASH_TANGENTS = 48
+KS_STEPS = 10_000
+#: A party "can gain" when u*_i − d_i exceeds this.
+GAIN_TOL = 1e-9
+LOG_SCALE = 10_000
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+# ----- output models ---------------------------------------------------------------------------------
+class MoveItem(BaseModel):
+    """One carried-out move as seen by one party."""
+
+    move: str
+    name: str
+    owner: str
+    pillar: str
+    option: str
+    label: str
+    value: float = Field(description="Value to the party in question, relative to the move's status quo.")
+
+
+class PartyView(BaseModel):
+    """What one party gives and gets in an option, by pillar, and where it stands."""
+
+    party: str
+    name: str
+    gives: dict[str, list[MoveItem]] = Field(
+        description="Pillar → the party's own moves carried out (value = its cost or gain from them)."
+    )
+    gets: dict[str, list[MoveItem]] = Field(
+        description="Pillar → other parties' carried-out moves the party values above their status quo."
+    )
+    utility: float
+    reservation: float
+    margin: float = Field(description="utility − reservation (≥ 0 for an acceptable package).")
+
+
+class OptionForPrincipals(BaseModel):
+    """One option: an acceptable, near-optimal package and its explanation."""
+
+    rank: int = Field(description="1 = best under the concept.")
+    choices: dict[str, str] = Field(description="Move id → option id.")
+    carried_out: list[str] = Field(description="Moves not left at their status quo.")
+    utilities: dict[str, float]
+    margins: dict[str, float] = Field(description="Party id → utility − reservation.")
+    score: float = Field(description="Concept score (gain over the disagreement point; see docs).")
+    share_of_optimum: float | None = Field(description="score / best score (None when the best is ≤ 0).")
+    parties: list[PartyView]
+    differs_from: dict[str, list[str]] = Field(
+        description="Rank of every other option → the moves on which this option differs from it."
+    )
+    distinctive: list[str] = Field(description="Moves settled differently here than in every other option.")
+
+    def array(self, cs: CompiledScenario) -> IntArray:
+        """The package as local choices (shape (M,))."""
+        return cs.choices_from_ids(self.choices)
+
+
+class OptionsOutput(BaseModel):
+    """``detente options --format json``: the options and how they were found."""
+
+    concept: str
+    method: str
+    k: int
+    found: int
+    near_optimal: float
+    min_diff_moves: int
+    pillar: str | None
+    best_score: float | None = Field(description="Best concept score found (the reference for near-optimal).")
+    best_bound: float | None = Field(description="Proven upper bound on the concept's optimum.")
+    optimal: bool = Field(description="True when the best score is proven optimal.")
+    gap: float | None = Field(description="best_bound − best_score when not proven optimal.")
+    threshold: float | None = Field(description="Score an option needs to count as near-optimal.")
+    complete: bool = Field(description="True when it is proven that no further option exists.")
+    shortfall: str | None = Field(description="Why fewer than k options were found (None if k were).")
+    options: list[OptionForPrincipals]
+    notes: list[str] = Field(default_factory=list)
+    seconds: float
+
+
+# ----- concept scores --------------------------------------------------------------------------------
+def concept_scores(
+    cs: CompiledScenario,
+    utilities: FloatArray,
+    concept: str,
+    ideal: FloatArray | None = None,
+    gainers: BoolArray | None = None,
+) -> FloatArray:
+    """Score of each package (rows of ``utilities``, shape (N, P)) under ``concept`` (module docstring).
+
+    ``ideal`` (u*, shape (P,)) is needed for ``ks``; for ``nash`` the set S of parties that can gain
+    is ``gainers`` if given, else derived from ``ideal``, else every party.
+    """
+    u = np.atleast_2d(np.asarray(utilities, dtype=np.float64))
+    gain = u - cs.disagreement
+    if concept == "welfare":
+        return np.asarray(gain.sum(axis=1))
+    if concept == "egalitarian":
+        return np.asarray(gain.min(axis=1))
+    if concept == "nash":
+        if gainers is None:
+            gainers = (
+                np.ones(cs.n_parties, dtype=bool) if ideal is None else (ideal - cs.disagreement) > GAIN_TOL
+            )
+        if not gainers.any():
+            return np.zeros(u.shape[0])
+        sub = gain[:, gainers]
+        ok = np.all(sub > 0, axis=1) & np.all(gain >= -GAIN_TOL, axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log(np.where(sub > 0, sub, 1.0)).mean(axis=1)
+        return np.asarray(np.where(ok, np.exp(logs), 0.0))
+    if concept == "ks":
+        if ideal is None:
+            raise ValueError("the ks score needs the ideal point")
+        span = np.asarray(ideal, dtype=np.float64) - cs.disagreement
+        use = span > 1e-12
+        if not use.any():
+            return np.zeros(u.shape[0])
+        return np.asarray((gain[:, use] / span[use]).min(axis=1))
+    raise DetenteError(f"unknown concept '{concept}' (choose one of: {', '.join(CONCEPTS)})")
+
+
+def near_threshold(best: float, near_optimal: float) -> float:
+    """``best − (1 − near_optimal)·|best|``: the least score that counts as near-optimal."""
+    return best - (1.0 - near_optimal) * abs(best)
+
+
+# ----- explanation ---------------------------------------------------------------------------------
+def _item(cs: CompiledScenario, k: int, choice: int, party: int) -> MoveItem:
+    g = int(cs.offsets[k]) + choice
+    sq = int(cs.offsets[k]) + int(cs.status_quo[k])
+    return MoveItem(
+        move=cs.move_ids[k],
+        name=cs.move_names[k],
+        owner=cs.party_ids[int(cs.owner[k])],
+        pillar=cs.category[k],
+        option=cs.option_ids[k][choice],
+        label=cs.option_labels[k][choice],
+        value=float(cs.values[g, party] - cs.values[sq, party]),
+    )
+
+
+def explain(
+    cs: CompiledScenario,
+    packages: IntArray,
+    scores: FloatArray,
+    best: float | None,
+) -> list[OptionForPrincipals]:
+    """Explain packages (rows of ``packages``, already in rank order) as options for principals."""
+    packages = np.atleast_2d(packages)
+    utils = cs.utilities(packages)
+    out: list[OptionForPrincipals] = []
+    for r, c in enumerate(packages):
+        moved = [k for k in range(cs.n_moves) if int(c[k]) != int(cs.status_quo[k])]
+        views = []
+        for i, pid in enumerate(cs.party_ids):
+            gives: dict[str, list[MoveItem]] = {}
+            gets: dict[str, list[MoveItem]] = {}
+            for k in moved:
+                item = _item(cs, k, int(c[k]), i)
+                if int(cs.owner[k]) == i:
+                    gives.setdefault(item.pillar, []).append(item)
+                elif item.value > 0:
+                    gets.setdefault(item.pillar, []).append(item)
+            u = float(utils[r, i])
+            views.append(
+                PartyView(
+                    party=pid,
+                    name=cs.party_names[i],
+                    gives=gives,
+                    gets=gets,
+                    utility=u,
+                    reservation=float(cs.reservation[i]),
+                    margin=u - float(cs.reservation[i]),
+                )
+            )
+        differs = {
+            str(j + 1): [cs.move_ids[k] for k in np.flatnonzero(packages[j] != c)]
+            for j in range(len(packages))
+            if j != r
+        }
+        others = np.delete(packages, r, axis=0)
+        distinctive = (
+            [cs.move_ids[k] for k in np.flatnonzero(np.all(others != c, axis=0))] if len(others) else []
+        )
+        score = float(scores[r])
+        out.append(
+            OptionForPrincipals(
+                rank=r + 1,
+                choices=cs.choices_to_ids(c),
+                carried_out=[cs.move_ids[k] for k in moved],
+                utilities={pid: float(utils[r, i]) for i, pid in enumerate(cs.party_ids)},
+                margins={pid: float(utils[r, i] - cs.reservation[i]) for i, pid in enumerate(cs.party_ids)},
+                score=score,
+                share_of_optimum=(score / best) if best is not None and best > 0 else None,
+                parties=views,
+                differs_from=differs,
+                distinctive=distinctive,
+            )
+        )
+    return out
+
+
+# ----- the search ------------------------------------------------------------------------------------
+def _diversity_moves(cs: CompiledScenario, pillar: str | None) -> IntArray:
+    if pillar is None:
+        return np.arange(cs.n_moves, dtype=np.int64)
+    moves = np.asarray([k for k in range(cs.n_moves) if cs.category[k] == pillar], dtype=np.int64)
+    if len(moves) == 0:
+        from detente.io.errors import did_you_mean
+
+        guess = did_you_mean(pillar, list(cs.categories))
+        raise DetenteError(
+            f"no pillar (category) named '{pillar}'"
+            + (f"; did you mean '{guess}'?" if guess else "")
+            + f" (pillars: {', '.join(cs.categories)})"
+        )
+    return moves
+
+
+def default_min_diff(cs: CompiledScenario, pillar: str | None = None) -> int:
+    """Default diversity: max(2, M // 8) moves overall (at most M); 1 move within a named pillar."""
+    if pillar is not None:
+        return 1
+    return min(cs.n_moves, max(2, cs.n_moves // 8))
+
+
+def options_report(
+    cs: CompiledScenario,
+    *,
+    concept: str = "nash",
+    k: int = 4,
+    min_diff_moves: int | None = None,
+    pillar: str | None = None,
+    near_optimal: float = 0.9,
+    time_limit: float = 30.0,
+    method: str = "auto",
+) -> OptionsOutput:
+    """Find up to ``k`` options for principals and explain them (module docstring); the full story.
+
+    ``method`` is ``auto`` (enumeration when the space has at most :data:`ENUMERATION_LIMIT` packages,
+    else CP-SAT), ``enumeration`` or ``cp-sat``.
+    """
+    if concept not in CONCEPTS:
+        raise DetenteError(f"unknown concept '{concept}' (choose one of: {', '.join(CONCEPTS)})")
+    if k < 1:
+        raise DetenteError(f"k (the number of options) must be at least 1, got {k}")
+    if not 0.0 <= near_optimal <= 1.0:
+        raise DetenteError(f"near_optimal must be between 0 and 1, got {near_optimal}")
+    if method not in ("auto", "enumeration", "cp-sat"):
+        raise DetenteError(f"unknown method '{method}' (choose auto, enumeration or cp-sat)")
+    moves = _diversity_moves(cs, pillar)
+    d = default_min_diff(cs, pillar) if min_diff_moves is None else int(min_diff_moves)
+    if not 1 <= d <= len(moves):
+        where = f"pillar '{pillar}'" if pillar else "the scenario"
+        raise DetenteError(f"min_diff_moves must be between 1 and {len(moves)} (moves in {where}), got {d}")
+    start = time.perf_counter()
+    use_enum = method == "enumeration" or (method == "auto" and cs.n_outcomes <= ENUMERATION_LIMIT)
+    if use_enum:
+        found = _by_enumeration(cs, concept, k, d, moves, near_optimal)
+    else:
+        found = _by_cpsat(cs, concept, k, d, moves, near_optimal, time_limit)
+    packages, scores, info = found
+    best = info["best"]
+    if best is not None:  # a better package found later raises the bar for the earlier ones
+        keep = scores >= near_threshold(best, near_optimal) - 1e-9 * max(1.0, abs(best))
+        if not keep.all():
+            info.setdefault("notes", []).append(
+                f"{int((~keep).sum())} option(s) dropped: below the threshold set by a better package found later"
+            )
+            info["why"] = info.get("why") or "some options fell below the final near-optimal threshold"
+        packages, scores = packages[keep], scores[keep]
+    order = np.argsort(-scores, kind="stable")
+    packages, scores = packages[order], scores[order]
+    opts = explain(cs, packages, scores, best) if len(packages) else []
+    shortfall = None
+    if len(opts) < k:
+        shortfall = info.get("why") or "the search stopped early"
+    return OptionsOutput(
+        concept=concept,
+        method=info["method"],
+        k=k,
+        found=len(opts),
+        near_optimal=near_optimal,
+        min_diff_moves=d,
+        pillar=pillar,
+        best_score=best,
+        best_bound=info.get("bound"),
+        optimal=bool(info.get("optimal")),
+        gap=info.get("gap"),
+        threshold=None if best is None else near_threshold(best, near_optimal),
+        complete=bool(info.get("complete")),
+        shortfall=shortfall,
+        options=opts,
+        notes=list(info.get("notes", [])),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def options(
+    cs: CompiledScenario,
+    *,
+    concept: str = "nash",
+    k: int = 4,
+    min_diff_moves: int | None = None,
+    pillar: str | None = None,
+    near_optimal: float = 0.9,
+    time_limit: float = 30.0,
+) -> list[OptionForPrincipals]:
+    """The top ``k`` options for principals (see :func:`options_report` for method, bounds and why
+    fewer than ``k`` were found)."""
+    return options_report(
+        cs,
+        concept=concept,
+        k=k,
+        min_diff_moves=min_diff_moves,
+        pillar=pillar,
+        near_optimal=near_optimal,
+        time_limit=time_limit,
+    ).options
+
+
+def _why(found: int, d: int, pillar: str | None, near_optimal: float, proven: bool) -> str:
+    where = f"moves of pillar '{pillar}'" if pillar else "moves"
+    base = (
+        f"only {found} acceptable package(s) within {near_optimal:.0%} of the best score differ pairwise "
+        f"in at least {d} {where}"
+    )
+    if proven:
+        return base + " (proven: no further package qualifies); lower --near-optimal or --min-diff for more"
+    return base + " found before the time limit (more may exist); raise the time limit"
+
+
+def _by_enumeration(
+    cs: CompiledScenario, concept: str, k: int, d: int, moves: IntArray, near_optimal: float
+) -> tuple[IntArray, FloatArray, dict]:
+    from detente.analysis.enumerate import enumerate_packages
+
+    ps = enumerate_packages(cs, acceptable=True, limit=max(ENUMERATION_LIMIT, cs.n_outcomes))
+    acc = ps.choices
+    info: dict = {"method": "enumeration", "optimal": True, "complete": True, "gap": None}
+    if len(acc) == 0:
+        info.update(
+            best=None, bound=None, why="no package is acceptable to every party (no zone of agreement)"
+        )
+        return np.zeros((0, cs.n_moves), dtype=np.int64), np.zeros(0), info
+    u = ps.utilities
+    scores = concept_scores(cs, u, concept, u.max(axis=0))
+    best = float(scores.max())
+    thr = near_threshold(best, near_optimal)
+    keep = scores >= thr - 1e-9 * max(1.0, abs(best))
+    cand, cs_scores = acc[keep], scores[keep]
+    order = np.argsort(-cs_scores, kind="stable")
+    cand, cs_scores = cand[order], cs_scores[order]
+    eligible = np.ones(len(cand), dtype=bool)
+    chosen: list[int] = []
+    sub = cand[:, moves]
+    while len(chosen) < k:
+        idx = np.flatnonzero(eligible)
+        if len(idx) == 0:
+            break
+        j = int(idx[0])
+        chosen.append(j)
+        eligible &= (sub != sub[j]).sum(axis=1) >= d
+    info.update(best=best, bound=best)
+    if len(chosen) < k:
+        info["why"] = _why(
+            len(chosen), d, None if len(moves) == cs.n_moves else cs.category[moves[0]], near_optimal, True
+        )
+    return cand[chosen], cs_scores[chosen], info
+
+
+def _utility_bounds(pm: PackageModel) -> tuple[list[int], list[int]]:
+    """Least and greatest scaled utility of each party (constraints ignored)."""
+    cs = pm.cs
+    lo = [0] * cs.n_parties
+    hi = [0] * cs.n_parties
+    for k in range(cs.n_moves):
+        block = pm.int_values[cs.offsets[k] : cs.offsets[k + 1]]
+        for i in range(cs.n_parties):
+            lo[i] += int(block[:, i].min())
+            hi[i] += int(block[:, i].max())
+    return lo, hi
+
+
+def _add_objective(
+    pm: PackageModel, concept: str, ideal: FloatArray | None, gainers: BoolArray | None = None
+) -> tuple[Any, float]:
+    """Add the concept's (proxy) objective to ``pm``; return (objective expression, units per score unit).
+
+    For welfare and egalitarian the objective is in scaled utility units (``pm.scale`` per unit of
+    score, offset by the disagreement point); for ks in 1/KS_STEPS; for nash it is LOG_SCALE · Σ log
+    (gain in scaled units), an upper envelope (see module docstring).
+    """
+    cs = pm.cs
+    m = pm.model
+    s = pm.scale
+    dis = [int(round(float(x) * s)) for x in cs.disagreement]
+    lo, hi = _utility_bounds(pm)
+    if concept == "welfare":
+        return sum(pm.u) - sum(dis), float(s)
+    if concept == "egalitarian":
+        t = m.new_int_var(
+            min(lo[i] - dis[i] for i in range(cs.n_parties)),
+            max(hi[i] - dis[i] for i in range(cs.n_parties)),
+            "egal",
+        )
+        for i in range(cs.n_parties):
+            m.add(t <= pm.u[i] - dis[i])
+        return t, float(s)
+    if concept == "ks":
+        assert ideal is not None
+        t = m.new_int_var(-KS_STEPS * 1000, KS_STEPS, "ks")
+        for i in range(cs.n_parties):
+            span = int(round(float(ideal[i]) * s)) - dis[i]
+            if span <= 0:
+                continue
+            m.add(KS_STEPS * (pm.u[i] - dis[i]) >= t * span)
+        return t, float(KS_STEPS)
+    # nash: y_i ≤ L·(log t_j + (g_i − t_j)/t_j) for tangent points t_j, with g_i = u_i − d_i ≥ 1 for
+    # the parties that can gain (``gainers``, default all) and g_i ≥ 0 for the others
+    ys = []
+    for i in range(cs.n_parties):
+        if gainers is not None and not gainers[i]:
+            m.add(pm.u[i] - dis[i] >= 0)
+            continue
+        gmax = max(1, hi[i] - dis[i])
+        m.add(pm.u[i] - dis[i] >= 1)
+        lo_t = max(1.0, gmax * 1e-4)
+        pts = sorted({max(1, int(round(x))) for x in np.geomspace(lo_t, gmax, NASH_TANGENTS)})
+        y = m.new_int_var(
+            -LOG_SCALE * 50, int(LOG_SCALE * (math.log(gmax) + 1)) + 1, f"logu[{cs.party_ids[i]}]"
+        )
+        for tj in pts:
+            # tj·y ≤ L·tj·(log tj − 1) + L·g   (rounded up, so the envelope stays above L·log g)
+            const = math.ceil(LOG_SCALE * tj * (math.log(tj) - 1.0))
+            m.add(tj * y <= const + LOG_SCALE * (pm.u[i] - dis[i]))
+        ys.append(y)
+    return sum(ys), float(LOG_SCALE)
+
+
+def _ideal_cpsat(cs: CompiledScenario, time_limit: float) -> tuple[FloatArray | None, bool]:
+    """u*_i = max u_i over acceptable packages (P CP-SAT solves); None when nothing is acceptable."""
+    from ortools.sat.python import cp_model
+
+    from detente.analysis.cpsat_model import build_package_model
+
+    ideal = np.zeros(cs.n_parties)
+    exact = True
+    for i in range(cs.n_parties):
+        pm = build_package_model(cs)
+        pm.model.maximize(pm.u[i])
+        solver = _solver(max(0.5, time_limit / cs.n_parties), "welfare", first=True)
+        st = solver.solve(pm.model)
+        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, st == cp_model.INFEASIBLE
+        exact &= st == cp_model.OPTIMAL
+        ideal[i] = (
+            solver.objective_value / pm.scale
+            if st == cp_model.OPTIMAL
+            else solver.best_objective_bound / pm.scale
+        )
+    return ideal, exact
+
+
+def _gainers_cpsat(cs: CompiledScenario, time_limit: float) -> BoolArray:
+    """Which parties can gain over d_i in some acceptable package (one CP-SAT feasibility solve each)."""
+    from ortools.sat.python import cp_model
+
+    from detente.analysis.cpsat_model import build_package_model
+
+    out = np.zeros(cs.n_parties, dtype=bool)
+    for i in range(cs.n_parties):
+        pm = build_package_model(cs)
+        pm.model.add(pm.u[i] >= int(round(float(cs.disagreement[i]) * pm.scale)) + 1)
+        solver = _solver(max(0.2, time_limit / cs.n_parties), "welfare", first=True)
+        out[i] = solver.solve(pm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return out
+
+
+def _solver(time_limit: float, concept: str, *, first: bool, parties: int = 1) -> cp_model.CpSolver:
+    """CP-SAT with LP-based workers (their bounds prove these models fast) and a small gap tolerance:
+    1e-4 relative on the first solve (the reference optimum, gap reported), 1e-2 on later ones (the
+    next option is within 1 % of the best remaining package); for nash the same on the geometric mean."""
+    from detente.analysis.cpsat_model import new_solver
+
+    solver = new_solver(time_limit, workers=2)
+    solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
+    if concept == "nash":
+        solver.parameters.absolute_gap_limit = LOG_SCALE * parties * math.log(1.0001 if first else 1.01)
+    else:
+        solver.parameters.relative_gap_limit = 1e-4 if first else 1e-2
+    return solver
+
+
+def _by_cpsat(
+    cs: CompiledScenario,
+    concept: str,
+    k: int,
+    d: int,
+    moves: IntArray,
+    near_optimal: float,
+    time_limit: float,
+) -> tuple[IntArray, FloatArray, dict]:
+    from ortools.sat.python import cp_model
+
+    from detente.analysis.cpsat_model import build_package_model
+
+    start = time.perf_counter()
+    pillar = None if len(moves) == cs.n_moves else cs.category[int(moves[0])]
+    notes: list[str] = []
+    info: dict = {"method": "cp-sat", "notes": notes}
+    empty = np.zeros((0, cs.n_moves), dtype=np.int64), np.zeros(0)
+    ideal = None
+    if concept == "ks":
+        ideal, exact_ideal = _ideal_cpsat(cs, time_limit / 4)
+        if ideal is None:
+            info.update(
+                best=None,
+                bound=None,
+                complete=exact_ideal,
+                optimal=False,
+                gap=None,
+                why="no package is acceptable to every party (no zone of agreement)",
+            )
+            return *empty, info
+        if not exact_ideal:
+            notes.append("the KS ideal point is a bound (its solves hit the time limit)")
+    gainers = np.ones(cs.n_parties, dtype=bool)
+
+    def build() -> tuple[PackageModel, Any, float]:
+        pm = build_package_model(cs)
+        obj, unit = _add_objective(pm, concept, ideal, gainers)
+        pm.model.maximize(obj)
+        return pm, obj, unit
+
+    pm, obj, unit = build()
+    n_log = cs.n_parties  # parties inside the Nash log-sum
+    if concept == "nash":
+        info["method"] = "cp-sat+log-tangents"
+        notes.append(
+            f"Nash: CP-SAT maximized a {NASH_TANGENTS}-tangent envelope of Σ log(gain); every candidate was "
+            "re-scored with the true Nash product and the options re-ranked by it"
+        )
+    if concept == "ks":
+        notes.append(f"KS optimized in steps of 1/{KS_STEPS}")
+    if float(pm.rounding_error.max()) > 0:
+        notes.append(f"values rounded to 1/{pm.scale} for CP-SAT (utilities re-evaluated exactly)")
+    packages: list[IntArray] = []
+    scores: list[float] = []
+    best: float | None = None
+    bound: float | None = None
+    optimal = False
+    complete = False
+    rejected = 0
+    why = None
+    while len(packages) < k:
+        remaining = time_limit - (time.perf_counter() - start)
+        if remaining <= 0.05:
+            why = _why(len(packages), d, pillar, near_optimal, False)
+            break
+        # the reference solve gets a fifth of the budget (its gap is reported if it is not proven),
+        # each later option an even share of what is left
+        share = (
+            remaining / max(1, k - len(packages))
+            if best is not None
+            else min(remaining, max(1.0, time_limit / 5))
+        )
+        solver = _solver(max(0.05, share), concept, first=best is None, parties=n_log)
+        status = solver.solve(pm.model)
+        if status == cp_model.INFEASIBLE and concept == "nash" and best is None and gainers.all():
+            # maybe some party cannot gain at all: leave it out of the product (as solve does) and retry
+            gainers = _gainers_cpsat(cs, remaining / 2)
+            if gainers.any() and not gainers.all():
+                left_out = [cs.party_ids[i] for i in np.flatnonzero(~gainers)]
+                notes.append(
+                    f"{', '.join(left_out)} cannot gain over the disagreement point: left out of the product"
+                )
+                pm, obj, unit = build()
+                n_log = int(gainers.sum())
+                continue
+        if status == cp_model.INFEASIBLE:
+            complete = True
+            if not packages and best is None:
+                why = "no package is acceptable to every party (no zone of agreement)"
+                if concept == "nash":
+                    why = (
+                        "no acceptable package gives every party that can gain a strict gain over its "
+                        "disagreement point, so the Nash product is 0 everywhere; try --concept welfare"
+                    )
+            else:
+                why = _why(len(packages), d, pillar, near_optimal, True)
+            break
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            why = _why(len(packages), d, pillar, near_optimal, False)
+            break
+        c = pm.choices(solver)
+        true = float(concept_scores(cs, cs.utilities(c), concept, ideal, gainers)[0])
+        if best is None:
+            best = true
+            raw_bound = solver.best_objective_bound
+            if concept == "nash":
+                bound = math.exp(raw_bound / LOG_SCALE / n_log) / pm.scale
+                bound = max(bound, true)
+            else:
+                bound = raw_bound / unit
+            optimal = concept != "nash" and raw_bound <= solver.objective_value + 1e-9
+            if concept == "ks":
+                bound = max(bound, best)
+            thr = near_threshold(best, near_optimal)
+            if concept == "nash":
+                if thr > 0:
+                    log_thr = n_log * (math.log(thr) + math.log(pm.scale))
+                    pm.model.add(obj >= math.floor(LOG_SCALE * log_thr) - n_log)
+            elif concept == "ks":
+                pm.model.add(obj >= math.floor(thr * unit) - 1)
+            else:
+                pm.model.add(obj >= math.floor(thr * unit - 1e-6))
+        thr = near_threshold(best, near_optimal)
+        if true < thr - 1e-9 * max(1.0, abs(best)):
+            pm.forbid(c)  # a proxy or rounding artefact below the threshold: exclude it and go on
+            rejected += 1
+            if rejected > 4 * k:
+                why = _why(len(packages), d, pillar, near_optimal, False)
+                break
+            continue
+        if true > best:
+            best = true
+        packages.append(c)
+        scores.append(true)
+        same = [pm.x[int(kk)][int(c[kk])] for kk in moves]
+        pm.model.add(sum(same) <= len(same) - d)
+        pm.model.clear_hints()
+        for kk in range(cs.n_moves):
+            for j, v in enumerate(pm.x[kk]):
+                pm.model.add_hint(v, j == int(c[kk]))
+    if rejected:
+        notes.append(f"{rejected} proxy candidate(s) below the near-optimal threshold were skipped")
+    gap = None if optimal or best is None or bound is None else max(0.0, bound - best)
+    info.update(best=best, bound=bound, optimal=optimal, complete=complete, gap=gap, why=why)
+    if not packages:
+        return *empty, info
+    return np.vstack(packages), np.asarray(scores), info

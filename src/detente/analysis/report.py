@@ -1,0 +1,259 @@
+"""The combined deal analysis of a scenario (``detente analyze``; consumed by the brief).
+
+:func:`analyze` runs, once and in this order:
+
+1. **zone of agreement** — whether any package is acceptable to every party
+   (:func:`detente.analysis.solve.is_zone_of_agreement`); when none is, the **diagnosis**
+   (:func:`detente.analysis.diagnosis.diagnose`) says which red lines / reservation values block a deal;
+2. **frontier** — the Pareto frontier of the acceptable packages
+   (:func:`detente.analysis.solve.frontier`; enumeration up to the ``auto`` enumeration threshold, which
+   also counts the acceptable packages, else ``auto``): its size, whether it is exact, each party's utility range
+   on it and a few representative packages (farthest-point sampling, seeded);
+3. **solutions** — every bargaining concept (nash, ks, egalitarian, welfare) with its method,
+   optimality and gap (:func:`detente.analysis.solve.solve_all`: one enumeration for all four on small
+   scenarios, CP-SAT per concept on large ones);
+4. **options** for principals under ``concept`` (:func:`detente.analysis.options.options_report`);
+5. **wedges** for every coalition (:func:`detente.analysis.coalitions.wedges`).
+
+A step that cannot run (e.g. no exact frontier method for a very large scenario) is recorded in
+``notes`` instead of failing the whole analysis. ``time_limit`` is the CP-SAT limit of each step
+(each concept gets its own). The JSON document is :class:`AnalyzeOutput` (``detente schema analyze``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from detente.analysis.coalitions import WedgesOutput
+from detente.analysis.options import OptionsOutput
+from detente.analysis.results import CONCEPTS, FrontierResult, SolveResult
+from detente.errors import DetenteError
+
+if TYPE_CHECKING:
+    from detente.analysis.diagnosis import Diagnosis
+    from detente.model.compiled import CompiledScenario
+
+#: Steps of :func:`analyze`, in order (for progress displays).
+STEPS: tuple[str, ...] = ("zone of agreement", "frontier", "solutions", "options", "wedges")
+REPRESENTATIVES = 8
+
+
+# ----- output models ---------------------------------------------------------------------------------
+class PackageOut(BaseModel):
+    choices: dict[str, str] = Field(description="Move id → option id.")
+    utilities: dict[str, float] = Field(description="Party id → utility.")
+
+
+class SolveOutput(BaseModel):
+    """``detente solve --format json``: the packages one solution concept selects (every tie)."""
+
+    concept: str
+    method: str
+    optimal: bool = Field(description="True when proven optimal.")
+    gap: float | None = Field(description="Bound − objective when not proven optimal (concept units).")
+    objective: float | None
+    packages: list[PackageOut]
+    notes: list[str] = Field(default_factory=list)
+    seconds: float
+
+
+class FrontierOutput(BaseModel):
+    """``detente frontier --format json``: the Pareto frontier of the acceptable packages."""
+
+    method: str
+    exact: bool = Field(description="True when every frontier point was found.")
+    truncated: bool = Field(description="True when a package budget cut the list.")
+    count: int = Field(description="Frontier packages listed.")
+    n_acceptable: int | None = Field(description="Number of acceptable packages, when counted.")
+    ranges: dict[str, list[float]] = Field(description="Party id → [min, max] utility on the frontier.")
+    packages: list[PackageOut]
+    notes: list[str] = Field(default_factory=list)
+    seconds: float
+
+
+class FrontierSummaryOut(BaseModel):
+    """The frontier in brief: size, exactness, per-party ranges, representative packages."""
+
+    method: str
+    exact: bool
+    truncated: bool
+    count: int
+    n_acceptable: int | None
+    ranges: dict[str, list[float]]
+    representatives: list[PackageOut]
+    notes: list[str] = Field(default_factory=list)
+
+
+class AnalyzeOutput(BaseModel):
+    """``detente analyze --format json``: the whole deal analysis of a scenario."""
+
+    title: str
+    parties: list[str]
+    reservation: dict[str, float]
+    zone_of_agreement: bool | None = Field(description="None when it could not be decided in time.")
+    diagnosis: dict[str, Any] | None = Field(description="Why no deal exists (only when there is none).")
+    frontier: FrontierSummaryOut | None
+    solutions: dict[str, SolveOutput]
+    options: OptionsOutput | None
+    wedges: WedgesOutput | None
+    notes: list[str] = Field(default_factory=list)
+    seconds: float
+
+
+# ----- conversions -----------------------------------------------------------------------------------
+def solve_output(cs: CompiledScenario, result: SolveResult) -> SolveOutput:
+    return SolveOutput.model_validate(result.to_json(cs))
+
+
+def _ranges(cs: CompiledScenario, u: np.ndarray) -> dict[str, list[float]]:
+    if u.shape[0] == 0:
+        return {}
+    return {p: [float(u[:, i].min()), float(u[:, i].max())] for i, p in enumerate(cs.party_ids)}
+
+
+def frontier_output(cs: CompiledScenario, fr: FrontierResult) -> FrontierOutput:
+    return FrontierOutput(
+        method=fr.method,
+        exact=fr.exact,
+        truncated=fr.truncated,
+        count=len(fr.packages),
+        n_acceptable=fr.n_acceptable,
+        ranges=_ranges(cs, fr.utilities),
+        packages=[PackageOut.model_validate(p.to_json(cs)) for p in fr.packages],
+        notes=list(fr.notes),
+        seconds=fr.seconds,
+    )
+
+
+def frontier_summary(
+    cs: CompiledScenario, fr: FrontierResult, k: int = REPRESENTATIVES
+) -> FrontierSummaryOut:
+    from detente.analysis.frontier import summarize
+
+    u = fr.utilities
+    reps = summarize(u, k=k, seed=0).representatives if len(fr.packages) else np.zeros(0, dtype=np.int64)
+    return FrontierSummaryOut(
+        method=fr.method,
+        exact=fr.exact,
+        truncated=fr.truncated,
+        count=len(fr.packages),
+        n_acceptable=fr.n_acceptable,
+        ranges=_ranges(cs, u),
+        representatives=[PackageOut.model_validate(fr.packages[int(r)].to_json(cs)) for r in reps],
+        notes=list(fr.notes),
+    )
+
+
+# ----- the report ------------------------------------------------------------------------------------
+@dataclass
+class AnalysisReport:
+    """Everything :func:`analyze` computed (Python objects; :meth:`to_json` gives the document)."""
+
+    zone_of_agreement: bool | None
+    diagnosis: Diagnosis | None
+    frontier: FrontierResult | None
+    solutions: dict[str, SolveResult]
+    options: OptionsOutput | None
+    wedges: WedgesOutput | None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def output(self, cs: CompiledScenario) -> AnalyzeOutput:
+        diag = None if self.diagnosis is None else self.diagnosis.to_json(cs)
+        return AnalyzeOutput(
+            title=cs.scenario.meta.title,
+            parties=list(cs.party_ids),
+            reservation={p: float(cs.reservation[i]) for i, p in enumerate(cs.party_ids)},
+            zone_of_agreement=self.zone_of_agreement,
+            diagnosis=diag,
+            frontier=None if self.frontier is None else frontier_summary(cs, self.frontier),
+            solutions={c: solve_output(cs, r) for c, r in self.solutions.items()},
+            options=self.options,
+            wedges=self.wedges,
+            notes=list(self.notes),
+            seconds=self.seconds,
+        )
+
+    def to_json(self, cs: CompiledScenario) -> dict[str, Any]:
+        """The :class:`AnalyzeOutput` document as plain JSON data."""
+        return self.output(cs).model_dump(mode="json")
+
+
+def analyze(
+    cs: CompiledScenario,
+    *,
+    concept: str = "nash",
+    k: int = 4,
+    near_optimal: float = 0.9,
+    time_limit: float = 10.0,
+    progress: Callable[[str], None] | None = None,
+) -> AnalysisReport:
+    """Run the whole deal analysis once (module docstring). ``progress(step)`` is called before each
+    step in :data:`STEPS` (the CLI shows a progress display with it)."""
+    from detente.analysis.coalitions import wedges
+    from detente.analysis.options import options_report
+    from detente.analysis.solve import AUTO_ENUMERATION_THRESHOLD, frontier, is_zone_of_agreement, solve_all
+
+    if concept not in CONCEPTS:
+        raise DetenteError(f"unknown concept '{concept}' (choose one of: {', '.join(CONCEPTS)})")
+    start = time.perf_counter()
+    notes: list[str] = []
+
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(name)
+
+    step(STEPS[0])
+    zone: bool | None
+    try:
+        zone = is_zone_of_agreement(cs, time_limit=time_limit)
+    except DetenteError as exc:
+        zone = None
+        notes.append(f"zone of agreement: {exc}")
+    diagnosis = None
+    if zone is False:
+        from detente.analysis.diagnosis import diagnose
+
+        diagnosis = diagnose(cs, time_limit=time_limit)
+
+    step(STEPS[1])
+    fr = None
+    if zone is not False:
+        try:
+            # enumeration is the cheapest exact method on small scenarios (and counts the acceptable ones)
+            small = cs.n_outcomes <= AUTO_ENUMERATION_THRESHOLD
+            fr = frontier(cs, method="enumeration" if small else "auto", time_limit=time_limit)
+        except DetenteError as exc:
+            notes.append(f"frontier: {exc}")
+
+    step(STEPS[2])
+    solutions: dict[str, SolveResult] = {}
+    if zone is not False:
+        try:
+            solutions = solve_all(cs, time_limit=time_limit)
+        except DetenteError as exc:
+            notes.append(f"solutions: {exc}")
+
+    step(STEPS[3])
+    opts = None
+    if zone is not False:
+        opts = options_report(cs, concept=concept, k=k, near_optimal=near_optimal, time_limit=time_limit)
+
+    step(STEPS[4])
+    wd = wedges(cs, time_limit=time_limit) if cs.coalitions else None
+    return AnalysisReport(
+        zone_of_agreement=zone,
+        diagnosis=diagnosis,
+        frontier=fr,
+        solutions=solutions,
+        options=opts,
+        wedges=wd,
+        notes=notes,
+        seconds=time.perf_counter() - start,
+    )

@@ -1,0 +1,346 @@
+"""Assemble a :class:`~detente.brief.model.BriefData` from a compiled scenario.
+
+:func:`build_brief` calls each API once — the analysis (zone of agreement, frontier, solution concepts,
+options, coalitions), the roadmap planner for each acceptable option, and the model-only facts — then
+derives the bottom line, the risks and the charts from those results. Rendering lives in
+:mod:`detente.brief.render`; nothing here formats text for a particular output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from detente.brief import charts, facts, risks
+from detente.brief.adapters import (
+    AnalysisFacts,
+    analysis_facts,
+    draws_for,
+    roadmap_charts,
+    roadmap_for,
+    roadmap_info,
+    robustness,
+    temptation_risks,
+)
+from detente.brief.model import BriefData, Chart, OptionCard, PartyInfo, Risk
+
+if TYPE_CHECKING:
+    from detente.analysis.options import OptionForPrincipals
+    from detente.model.compiled import CompiledScenario
+
+#: ``progress(step description, steps done, total steps)`` — called before each step and at the end.
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass
+class BriefOptions:
+    """Knobs of :func:`build_brief`.
+
+    ``n_options``: how many options to put before principals (3–5 recommended); ``concept``: the
+    solution concept that ranks them. ``packages``: extra packages to brief as options,
+    ``(title, {move id: option id})``; moves not named stay at their status quo. ``seed``/``samples``:
+    the Monte-Carlo draw for robustness. ``roadmaps``: sequence each acceptable option.
+    ``time_limit``: seconds for each exact analysis (CP-SAT) call; ``roadmap_time_limit``: per roadmap.
+    """
+
+    n_options: int = 4
+    concept: str = "nash"
+    packages: Sequence[tuple[str, dict[str, str]]] = field(default_factory=tuple)
+    seed: int = 0
+    samples: int = 2000
+    roadmaps: bool = True
+    time_limit: float = 20.0
+    roadmap_time_limit: float = 5.0
+
+
+class _Steps:
+    """Progress bookkeeping: scenario, the analysis's steps, one roadmap per option, charts."""
+
+    def __init__(self, progress: ProgressFn | None, n_options: int) -> None:
+        from detente.analysis.report import STEPS as ANALYSIS_STEPS
+
+        self.progress = progress
+        self.done = 0
+        self.total = 1 + len(ANALYSIS_STEPS) + n_options + 1
+
+    def __call__(self, label: str) -> None:
+        if self.progress is not None:
+            self.progress(label, min(self.done, self.total - 1), self.total)
+        self.done += 1
+
+    def finish(self, total: int | None = None) -> None:
+        if total is not None:
+            self.total = total
+        if self.progress is not None:
+            self.progress("Done", self.total, self.total)
+
+
+def _question(cs: CompiledScenario) -> str:
+    names = [p.name for p in cs.scenario.parties]
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Which package, if any, should {who} agree on — and in what sequence should it be carried out?"
+
+
+def build_brief(
+    cs: CompiledScenario, *, progress: ProgressFn | None = None, options: BriefOptions | None = None
+) -> BriefData:
+    """Build everything the brief shows for ``cs`` (see the module docstring)."""
+    opts = options or BriefOptions()
+
+    step = _Steps(progress, opts.n_options if opts.roadmaps else 0)
+    step("Reading the scenario")
+    s = cs.scenario
+    parties = facts.party_infos(cs)
+
+    found = analysis_facts(
+        cs,
+        n_options=opts.n_options,
+        seed=opts.seed,
+        samples=opts.samples,
+        concept=opts.concept,
+        time_limit=opts.time_limit,
+        progress=lambda name: step(f"Analysis: {name}"),
+    )
+    cards = _option_cards(cs, found, opts)
+
+    plans: dict[str, Any] = {}
+    risk_list: list[Risk] = []
+    if opts.roadmaps:
+        for card in cards:
+            if not card.acceptable:
+                continue
+            step(f"Sequencing {card.title}")
+            rm = roadmap_for(cs, cs.choices_from_ids(card.choices), time_limit=opts.roadmap_time_limit)
+            if isinstance(rm, Exception):
+                card.roadmap_error = str(rm)
+                risk_list.append(
+                    Risk(
+                        kind="sequencing",
+                        title=f"{card.title} cannot be sequenced as written",
+                        detail=str(rm),
+                        option=card.title,
+                        severity=1.0,
+                    )
+                )
+            elif rm is not None:
+                plans[card.key] = rm
+                card.roadmap = roadmap_info(cs, rm)
+                risk_list += temptation_risks(cs, card, rm)
+    risk_list = risks.all_risks(cs, cards, risk_list + found.wedges)
+    for card in cards:
+        card.main_risk = risks.main_risk(card, risk_list)
+
+    step.total = step.done + 1
+    step("Drawing charts")
+    chart_list = _charts(cs, parties, cards, found, plans)
+    step.finish()
+
+    return BriefData(
+        title=s.meta.title,
+        question=_question(cs),
+        description=s.meta.description,
+        context=facts.lead(s.meta.description),
+        date=s.meta.date,
+        authors=list(s.meta.authors),
+        values_note=s.meta.values_note,
+        core=facts.core_and_apart(cs, [c.choices for c in cards])[0],
+        parties=parties,
+        pillars=facts.pillar_names(cs),
+        zone=found.zone,
+        bottom_line=_bottom_line(found, cards),
+        options=cards,
+        concepts=found.concepts,
+        frontier=[
+            {cs.party_names[i]: float(u[i]) for i in range(cs.n_parties)} for u in _shown(found.frontier)
+        ],
+        frontier_count=len(found.frontier),
+        frontier_method=found.frontier_method,
+        charts=chart_list,
+        risks=risk_list,
+        values=facts.value_rows(cs),
+        sources=facts.source_rows(cs),
+        moves=facts.move_rows(cs),
+        constraints=facts.constraint_lines(cs),
+        methods=found.methods,
+        unavailable=found.unavailable,
+        coalitions=[(name, [cs.party_names[i] for i in members]) for _, name, members in cs.coalitions],
+    )
+
+
+def _option_cards(cs: CompiledScenario, found: AnalysisFacts, opts: BriefOptions) -> list[OptionCard]:
+    from detente.analysis.options import explain
+
+    cards: list[OptionCard] = []
+    for cand in found.options:
+        cards.append(_card(cs, cand.title, cand.rationale, cand.option, cand.concepts, cand.method))
+        cards[-1].robustness = cand.robustness
+    if not found.zone.exists and found.zone.opening_packages:
+        # no deal: put the packages each minimal relaxation would make acceptable side by side
+        arr = np.vstack([cs.choices_from_ids(m) for _, m in found.zone.opening_packages[: opts.n_options]])
+        views = explain(cs, arr, np.zeros(len(arr)), None)
+        for n, ((needs, _), view) in enumerate(
+            zip(found.zone.opening_packages, views, strict=False), start=1
+        ):
+            card = _card(
+                cs, f"Opening {n}", f"Becomes acceptable if you relax {needs}.", view, [], "diagnosis"
+            )
+            card.needs = needs
+            cards.append(card)
+    if opts.packages:
+        arr = np.vstack([cs.choices_from_ids(mapping) for _, mapping in opts.packages])
+        views = explain(cs, arr, np.zeros(len(arr)), None)
+        draws = draws_for(cs, opts.seed, opts.samples)
+        for (title, _), view, c in zip(opts.packages, views, arr, strict=True):
+            cards.append(_card(cs, title, "Put forward for comparison.", view, [], "given"))
+            cards[-1].robustness = None if draws is None else robustness(cs, c, draws)
+    for j, card in enumerate(cards):
+        card.key = f"option-{j + 1}"
+        card.carried_out = facts.carried_out(cs, card.choices)
+    _, apart = facts.core_and_apart(cs, [c.choices for c in cards])
+    for card, items in zip(cards, apart, strict=True):
+        card.apart = items
+    return cards
+
+
+def _card(
+    cs: CompiledScenario,
+    title: str,
+    rationale: str,
+    option: OptionForPrincipals,
+    concepts: list[str],
+    method: str,
+) -> OptionCard:
+    c = option.array(cs)
+    return OptionCard(
+        key="",
+        title=title,
+        rationale=rationale,
+        choices=dict(option.choices),
+        stakes=facts.stakes_from_views(cs, option.parties),
+        acceptable=bool(cs.acceptable(c)[0]),
+        concepts=concepts,
+        method=method,
+    )
+
+
+def _bottom_line(found: AnalysisFacts, cards: list[OptionCard]) -> list[str]:
+    out: list[str] = []
+    z = found.zone
+    if not z.exists:
+        out.append("There is no zone of agreement. " + z.summary)
+        if z.openings:
+            alt = "Alternatives that would open one" if len(z.openings) > 1 else "What would open one"
+            out.append(f"{alt}: " + " Or: ".join(f"{x}." for x in z.openings[:3]))
+        return out
+    if z.summary:
+        out.append(z.summary)
+    good = [c for c in cards if c.acceptable]
+    if not good:
+        return out
+    best = max(good, key=lambda c: (len(c.concepts), min(s.surplus for s in c.stakes), -cards.index(c)))
+    worst_off = min(best.stakes, key=lambda s: s.surplus)
+    out.append(
+        f"{best.title} is the strongest option"
+        + (f" (it is the {', '.join(best.concepts)})" if best.concepts else "")
+        + ": every party is at or above its reservation value; the smallest margin is "
+        f"{worst_off.party_name}'s ({worst_off.surplus:+.3g})."
+    )
+    rm = best.roadmap
+    if rm is not None and rm.length_days is not None:
+        expo = (
+            f"; the worst exposure is {rm.worst_exposure_party}'s ({rm.worst_exposure:.3g})"
+            if rm.worst_exposure_party and rm.worst_exposure is not None
+            else ""
+        )
+        n = len(rm.phases)
+        days = (
+            f"{rm.length_days:g} days"
+            if rm.length_days > 0
+            else "no stated time (the scenario gives no durations)"
+        )
+        out.append(
+            f"Sequenced for least exposure, it takes {days} in {n} phase{'s' if n != 1 else ''}{expo}."
+        )
+    if best.main_risk:
+        out.append(f"Main risk: {best.main_risk}")
+    return out
+
+
+def _charts(
+    cs: CompiledScenario,
+    parties: list[PartyInfo],
+    cards: list[OptionCard],
+    found: AnalysisFacts,
+    plans: dict[str, Any],
+) -> list[Chart]:
+    out: list[Chart] = []
+    if cs.n_parties >= 2 and (len(found.frontier) or cards):
+        marked = [(c.title, np.asarray([s.utility for s in c.stakes])) for c in cards]
+        marked += [(r.label, np.asarray([r.utilities[p] for p in cs.party_ids])) for r in found.concepts]
+        out.append(
+            charts.pareto_chart(
+                cs.party_names, cs.reservation, np.asarray(found.frontier).reshape(-1, cs.n_parties), marked
+            )
+        )
+    if cards:
+        out.append(charts.utility_bars(parties, cards))
+    for card in cards:
+        if card.key in plans:
+            out.extend(roadmap_charts(cs, card, plans[card.key]))
+    if cs.n_parties >= 2 and cs.n_moves <= 60:
+        gains, labels = joint_gains(cs)
+        out.append(charts.interest_overlap(cs.party_names, labels, gains))
+    out.extend(found.extra_charts)
+    rob = [(c.title, float(c.robustness)) for c in cards if c.robustness is not None]
+    if rob:
+        out.append(
+            charts.bar_chart(
+                "robustness",
+                "Robustness of each option",
+                [t for t, _ in rob],
+                [r for _, r in rob],
+                xlabel="share of draws in which every party accepts",
+                caption="Share of random draws of the uncertain values (uniform within their stated ranges) "
+                "in which the option stays acceptable to every party.",
+                alt_intro="Bar chart of the share of uncertain-value draws in which each option stays "
+                "acceptable to every party.",
+                limits=(0, 1.1),
+            )
+        )
+    return out
+
+
+def joint_gains(cs: CompiledScenario) -> tuple[npt.NDArray[np.float64], list[str]]:
+    """For each move, its jointly most valuable option: the non-status-quo option o maximizing
+    Σ_i δ_i(o), with δ_i(o) = values[o, i] − values[status quo, i]; returns (M, P) δ and row labels."""
+    out = np.zeros((cs.n_moves, cs.n_parties))
+    labels = []
+    for k in range(cs.n_moves):
+        block = cs.values[cs.offsets[k] : cs.offsets[k + 1]]
+        sq = int(cs.status_quo[k])
+        delta = block - block[sq]
+        total = delta.sum(axis=1)
+        total[sq] = -np.inf
+        j = int(np.argmax(total))
+        out[k] = delta[j]
+        labels.append(facts.item_text(cs.move_names[k], cs.option_labels[k][j], int(cs.n_options[k])))
+    return out, labels
+
+
+#: At most this many frontier points are listed in the appendix (representatives beyond that).
+FRONTIER_ROWS = 40
+
+
+def _shown(frontier: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The frontier points to list: all when few, else representatives (farthest-point sampling,
+    seeded, by :func:`detente.analysis.frontier.summarize`) sorted by the first party's utility."""
+    if len(frontier) <= FRONTIER_ROWS:
+        return frontier
+    from detente.analysis.frontier import summarize
+
+    rows = frontier[summarize(frontier, k=FRONTIER_ROWS, seed=0).representatives]
+    return rows[np.lexsort(rows.T[::-1])]

@@ -1,0 +1,111 @@
+"""``detente brief``: write the options memo for principals (HTML, PDF or Markdown)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from detente.cli.common import ScenarioArg, console, err_console
+
+
+class BriefFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    md = "md"
+
+
+class BriefConcept(StrEnum):
+    nash = "nash"
+    ks = "ks"
+    egalitarian = "egalitarian"
+    welfare = "welfare"
+
+
+def brief(
+    file: ScenarioArg,
+    output: Annotated[
+        list[Path],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write the brief: .html, .pdf or .md (format from the extension). Repeat to write "
+            "several formats from one analysis.",
+        ),
+    ],
+    format: Annotated[
+        BriefFormat | None,
+        typer.Option(
+            "--format", "-f", help="Output format, when the file name does not say (html, pdf, md)."
+        ),
+    ] = None,
+    options: Annotated[
+        int,
+        typer.Option(
+            "--options", "-k", min=1, max=8, help="How many options to put side by side (3–5 read best)."
+        ),
+    ] = 4,
+    concept: Annotated[
+        BriefConcept, typer.Option("--concept", help="Solution concept that ranks the options.")
+    ] = BriefConcept.nash,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the robustness draws.")] = 0,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="Seconds for each exact (CP-SAT) analysis step.")
+    ] = 20.0,
+    no_roadmaps: Annotated[
+        bool, typer.Option("--no-roadmaps", help="Skip sequencing the options (faster).")
+    ] = False,
+) -> None:
+    """Write the options memo: question, bottom line, 3–5 options side by side, charts, risks, sources.
+
+    The brief is a generated file: an existing brief at the output path is replaced; the scenario file itself is never written over. Markdown briefs write their charts to NAME-charts/ beside them.
+
+    Example: [bold]detente brief scenarios/korea-2019.yaml -o brief.html -o brief.pdf[/]
+    """
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from detente.brief import BriefOptions, build_brief, write_brief
+    from detente.brief.render import output_format
+    from detente.cli.common import load_compiled
+    from detente.errors import DetenteError
+
+    kinds = [output_format(out, format.value if format else None) for out in output]
+    for out in output:
+        if out.exists() and out.resolve() == file.resolve():
+            raise DetenteError(
+                f"refusing to write the brief over the scenario file '{file}'; choose another -o name"
+            )
+    cs = load_compiled(file)
+    opts = BriefOptions(
+        n_options=options, concept=concept.value, seed=seed, time_limit=time_limit, roadmaps=not no_roadmaps
+    )
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Building the brief", total=5)
+
+        def report(label: str, done: int, total: int) -> None:
+            progress.update(task, description=label, completed=done, total=total + 1)
+
+        data = build_brief(cs, progress=report, options=opts)
+        results = []
+        for out, kind in zip(output, kinds, strict=True):
+            progress.update(task, description=f"Writing {out.name}")
+            results.append(write_brief(data, out, fmt=kind, protect=file))
+        progress.update(task, completed=progress.tasks[0].total)
+    for written in results:
+        console.print(f"Brief written to [bold]{written[0]}[/]", highlight=False)
+        if len(written) > 1:
+            console.print(f"  with {len(written) - 1} chart file(s) in {written[1].parent}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("brief")(brief)

@@ -1,0 +1,163 @@
+"""Pareto filter, streaming frontier and the exact dynamic program, against brute force."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from detente.analysis import frontier as fr
+from detente.analysis.enumerate import PackageChunk, decode, enumerate_packages, iter_packages, utility_grid
+from tests.analysis._instances import brute_frontier, build, instances
+
+FAST = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def brute_mask(points: np.ndarray) -> np.ndarray:
+    ge = np.all(points[:, None, :] >= points[None, :, :], axis=2)  # ge[q, p]: q ≥ p
+    gt = np.any(points[:, None, :] > points[None, :, :], axis=2)
+    return ~np.any(ge & gt, axis=0)
+
+
+@pytest.fixture
+def tiny_blocks(monkeypatch):
+    """Force the divide and conquer, the dominance-query recursion and the pivot pass on small inputs."""
+    monkeypatch.setattr(fr, "_LEAF", 4)
+    monkeypatch.setattr(fr, "_BRUTE", 16)
+    monkeypatch.setattr(fr, "_COVER_BRUTE", 4)
+    monkeypatch.setattr(fr, "_PREFILTER_MIN", 20)
+    monkeypatch.setattr(fr, "_PIVOT_SAMPLE", 8)
+    monkeypatch.setattr(fr, "_PIVOT_ROUNDS", (2, 3))
+
+
+points = st.integers(1, 5).flatmap(
+    lambda p: hnp.arrays(np.int64, st.tuples(st.integers(0, 120), st.just(p)), elements=st.integers(0, 6))
+)
+
+
+@FAST
+@given(points)
+def test_pareto_mask_matches_brute_force(pts):
+    np.testing.assert_array_equal(fr.pareto_mask(pts), brute_mask(pts))
+
+
+@FAST
+@given(points)
+def test_pareto_mask_recursions_match_brute_force(pts):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(fr, "_LEAF", 4)
+        mp.setattr(fr, "_BRUTE", 16)
+        mp.setattr(fr, "_COVER_BRUTE", 4)
+        mp.setattr(fr, "_PREFILTER_MIN", 20)
+        mp.setattr(fr, "_PIVOT_SAMPLE", 8)
+        mp.setattr(fr, "_PIVOT_ROUNDS", (2, 3))
+        got = fr.pareto_mask(pts)
+    np.testing.assert_array_equal(got, brute_mask(pts))
+
+
+def test_pareto_mask_large_random(tiny_blocks):
+    rng = np.random.default_rng(3)
+    for p in (2, 3, 4, 5):
+        pts = rng.integers(0, 30, size=(600, p))
+        pts[:, 0] = 60 - pts[:, 1:].sum(axis=1) // (p - 1) + rng.integers(0, 3, 600)  # anti-correlated
+        np.testing.assert_array_equal(fr.pareto_mask(pts), brute_mask(pts))
+
+
+def test_ties_are_kept():
+    pts = np.array([[1, 2], [1, 2], [2, 1], [0, 0], [1, 1]])
+    assert fr.pareto_mask(pts).tolist() == [True, True, True, False, False]
+
+
+@FAST
+@given(instances())
+def test_dp_frontier_matches_brute_force(cs):
+    expected = brute_frontier(cs)
+    ef = fr.dp_frontier(cs)
+    assert ef is not None
+    got = [tuple(c) for c in ef.choices.tolist()]
+    assert len(got) == len(set(got)) == ef.n_packages
+    assert set(got) == expected
+    np.testing.assert_allclose(ef.utilities, cs.utilities(ef.choices) if got else ef.utilities, atol=1e-9)
+
+
+@FAST
+@given(instances(), st.integers(1, 30))
+def test_streaming_frontier_matches_brute_force(cs, chunk_size):
+    sf = fr.StreamingFrontier(cs.n_parties, buffer=3)
+    for chunk in iter_packages(cs, chunk_size=chunk_size):
+        sf.add(chunk)
+    index, _ = sf.result()
+    assert {tuple(c) for c in decode(cs, index).tolist()} == brute_frontier(cs)
+
+
+def test_components_group_moves_linked_by_constraints():
+    cs = build(
+        [[[0.0], [1.0]]] * 5,
+        [0.0],
+        requires={2: ["m0"]},
+        red_lines=[{"type": "red_line", "party": "p0", "refuses": ["m3:o1"]}],
+    )
+    assert fr.components(cs) == [[0, 2], [1], [3], [4]]
+    comps = fr.component_options(cs, utility_grid(cs))
+    assert comps is not None
+    # m2 done requires m0 done: combos (0,0), (1,0), (1,1) of (m0, m2); the red line removes m3:o1
+    assert sorted(map(tuple, comps[0].combos.tolist())) == [(0, 0), (1, 0), (1, 1)]
+    assert comps[2].combos.tolist() == [[0]]
+
+
+def test_dp_gives_up_beyond_component_limit():
+    cs = build([[[0.0], [1.0]]] * 4, [0.0], requires={1: ["m0"], 2: ["m1"], 3: ["m2"]})
+    assert fr.dp_frontier(cs, component_limit=8) is None
+    assert fr.dp_frontier(cs, component_limit=16) is not None
+
+
+def test_dp_ties_counted_and_truncated():
+    """Three moves whose two options are worth the same: 8 packages share one utility vector."""
+    cs = build([[[1.0, 1.0], [1.0, 1.0]]] * 3, [0.0, 0.0])
+    full = fr.dp_frontier(cs)
+    assert full is not None and full.n_packages == 8 and full.choices.shape[0] == 8 and not full.truncated
+    cut = fr.dp_frontier(cs, budget=3)
+    assert cut is not None and cut.truncated and cut.n_packages == 8 and cut.choices.shape[0] == 1
+
+
+def test_dp_known_frontier_binary_moves():
+    """Two yes/no moves, two parties; packages give (0,0), (3,−1), (−1,3), (2,2). With r = (−5, −5) the
+    frontier is (3,−1), (−1,3), (2,2); with r = (0, 0) only (0,0) and (2,2) are acceptable and (2,2)
+    dominates (0,0)."""
+    cs = build([[[0.0, 0.0], [3.0, -1.0]], [[0.0, 0.0], [-1.0, 3.0]]], [-5.0, -5.0])
+    ef = fr.dp_frontier(cs)
+    assert ef is not None
+    assert sorted(map(tuple, ef.choices.tolist())) == [(0, 1), (1, 0), (1, 1)]
+    cs2 = build([[[0.0, 0.0], [3.0, -1.0]], [[0.0, 0.0], [-1.0, 3.0]]], [0.0, 0.0])
+    ef2 = fr.dp_frontier(cs2)
+    assert ef2 is not None and ef2.choices.tolist() == [[1, 1]]
+
+
+def test_summary_and_farthest_points():
+    rng = np.random.default_rng(0)
+    u = rng.random((500, 3))
+    s = fr.summarize(u, k=6, seed=4)
+    assert s.count == 500
+    np.testing.assert_allclose(s.minimum, u.min(axis=0))
+    np.testing.assert_allclose(s.maximum, u.max(axis=0))
+    assert len(set(s.representatives.tolist())) == 6
+    np.testing.assert_array_equal(s.representatives, fr.summarize(u, k=6, seed=4).representatives)
+    # greedy farthest-point: each new point is the farthest from those already chosen
+    chosen = s.representatives
+    z = (u - u.min(axis=0)) / (u.max(axis=0) - u.min(axis=0))
+    for j in range(1, len(chosen)):
+        dist = np.min(np.linalg.norm(z[:, None, :] - z[None, chosen[:j], :], axis=2), axis=1)
+        assert dist[chosen[j]] == pytest.approx(dist.max())
+    assert fr.summarize(np.zeros((0, 3))).count == 0
+
+
+def test_frontier_of_chunk_stream_equals_filter_of_all():
+    cs = build([[[float(a), float(b)] for a, b in ((0, 0), (2, 1), (1, 3))]] * 4, [0.0, 0.0])
+    ps = enumerate_packages(cs)
+    sf = fr.StreamingFrontier(2, buffer=2)
+    for s in range(0, len(ps), 7):
+        sf.add(PackageChunk(ps.index[s : s + 7], ps.ints[s : s + 7], ps.grid.scale))
+    index, _ = sf.result()
+    np.testing.assert_array_equal(index, np.sort(ps.index[fr.pareto_mask(ps.ints)]))
