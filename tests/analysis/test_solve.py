@@ -12,6 +12,7 @@ from detente.errors import DetenteError
 from detente.io.loader import load_scenario
 from detente.model.compiled import compile_scenario
 from tests.analysis._instances import brute_acceptable, brute_concept, brute_frontier, build, instances
+from tests.conftest import requires_shared
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -129,6 +130,7 @@ GENIUS_SMALL = [
 ]
 
 
+@requires_shared
 @pytest.mark.parametrize("domain", GENIUS_SMALL)
 def test_genius_reference_points(domain):
     """Published reference answers (shared/reference/genius/reference-points.json): every concept's

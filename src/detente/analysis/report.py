@@ -185,6 +185,27 @@ class AnalysisReport:
         return self.output(cs).model_dump(mode="json")
 
 
+def _with_solution_points(fr: FrontierResult, solutions: dict[str, SolveResult]) -> FrontierResult:
+    """Add the Nash, leximin-egalitarian and welfare packages (all Pareto optimal) to an incomplete
+    frontier, so its summary never omits the points the report also shows; dominated points are dropped."""
+    import dataclasses
+
+    from detente.analysis.frontier import pareto_mask
+
+    extra = [p for c in ("nash", "egalitarian", "welfare") if c in solutions for p in solutions[c].packages]
+    if not extra:
+        return fr
+    known = {tuple(np.round(p.utilities, 9)) for p in fr.packages}
+    added = [p for p in extra if tuple(np.round(p.utilities, 9)) not in known]
+    if not added:
+        return fr
+    merged = [*fr.packages, *added]
+    keep = pareto_mask(np.round(np.vstack([p.utilities for p in merged]), 9))
+    kept = [p for p, k in zip(merged, keep, strict=True) if k]
+    note = f"{len(kept) - sum(keep[: len(fr.packages)])} Pareto-optimal package(s) added from the solution concepts"
+    return dataclasses.replace(fr, packages=kept, notes=[*fr.notes, note])
+
+
 def analyze(
     cs: CompiledScenario,
     *,
@@ -239,6 +260,9 @@ def analyze(
             solutions = solve_all(cs, time_limit=time_limit)
         except DetenteError as exc:
             notes.append(f"solutions: {exc}")
+
+    if fr is not None and not fr.exact and solutions:
+        fr = _with_solution_points(fr, solutions)
 
     step(STEPS[3])
     opts = None
