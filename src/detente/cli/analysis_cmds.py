@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from detente.cli.common import (
+    Concept,
     FormatOption,
     OutputFormat,
     ScenarioArg,
@@ -29,13 +30,6 @@ if TYPE_CHECKING:
     from detente.analysis.options import OptionForPrincipals, OptionsOutput
     from detente.analysis.report import AnalysisReport, SolveOutput
     from detente.model.compiled import CompiledScenario
-
-
-class Concept(StrEnum):
-    nash = "nash"
-    ks = "ks"
-    egalitarian = "egalitarian"
-    welfare = "welfare"
 
 
 class Method(StrEnum):

@@ -8,20 +8,13 @@ from typing import Annotated
 
 import typer
 
-from detente.cli.common import ScenarioArg, console, err_console
+from detente.cli.common import Concept, ScenarioArg, console, err_console
 
 
 class BriefFormat(StrEnum):
     html = "html"
     pdf = "pdf"
     md = "md"
-
-
-class BriefConcept(StrEnum):
-    nash = "nash"
-    ks = "ks"
-    egalitarian = "egalitarian"
-    welfare = "welfare"
 
 
 def brief(
@@ -48,8 +41,8 @@ def brief(
         ),
     ] = 4,
     concept: Annotated[
-        BriefConcept, typer.Option("--concept", help="Solution concept that ranks the options.")
-    ] = BriefConcept.nash,
+        Concept, typer.Option("--concept", help="Solution concept that ranks the options.")
+    ] = Concept.nash,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the robustness draws.")] = 0,
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=0.1, help="Seconds for each exact (CP-SAT) analysis step.")

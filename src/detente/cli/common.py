@@ -19,6 +19,15 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+class Concept(StrEnum):
+    """The bargaining solution concepts offered on the command line (see docs/solution-concepts.md)."""
+
+    nash = "nash"
+    ks = "ks"
+    egalitarian = "egalitarian"
+    welfare = "welfare"
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"

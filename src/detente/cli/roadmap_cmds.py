@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from detente.cli.common import (
+    Concept,
     FormatOption,
     OutputFormat,
     ScenarioArg,
@@ -27,13 +28,6 @@ if TYPE_CHECKING:
     from detente.roadmap.model import Roadmap
 
 
-class ConceptChoice(StrEnum):
-    nash = "nash"
-    ks = "ks"
-    egalitarian = "egalitarian"
-    welfare = "welfare"
-
-
 class ObjectiveChoice(StrEnum):
     phases = "phases"
     exposure = "exposure"
@@ -41,7 +35,7 @@ class ObjectiveChoice(StrEnum):
 
 
 ConceptOpt = Annotated[
-    ConceptChoice | None,
+    Concept | None,
     typer.Option("--concept", help="Sequence the package this solution concept selects (default: nash)."),
 ]
 OptionOpt = Annotated[
@@ -83,7 +77,7 @@ TimeLimitOpt = Annotated[
 
 def _package(
     cs: CompiledScenario,
-    concept: ConceptChoice | None,
+    concept: Concept | None,
     option: int | None,
     package: Path | None,
     history: bool = False,
@@ -108,7 +102,7 @@ def _package(
         return history_package(cs), "package of the phases actually agreed"
     if package is not None:
         return package_from_file(cs, package), f"package from {package}"
-    name = (concept or ConceptChoice.nash).value
+    name = (concept or Concept.nash).value
     with err_console.status(f"Finding the package ({name})…"):
         if option is not None:
             return package_from_option(cs, option, concept=name), f"option {option} ({name})"
