@@ -89,7 +89,13 @@ def test_shipped_scenarios_validate() -> None:
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_help_has_examples() -> None:
-    for cmd in ("validate", "show", "schema", "new"):
+def test_every_command_has_help_with_an_example() -> None:
+    import typer.main
+
+    from detente.cli.app import app
+
+    names = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert {"validate", "show", "schema", "new", "analyze", "roadmap", "brief"} <= set(names)
+    for cmd in names:
         r = run(cmd, "--help")
-        assert r.returncode == 0 and "Example" in r.stdout
+        assert r.returncode == 0 and "Example" in r.stdout, cmd
