@@ -104,9 +104,11 @@ def gantt_chart(rm: Roadmap, cs: CompiledScenario, path_or_ax: Any, *, overwrite
         for i in sorted({it.owner for it in its})
     ]
     handles.append(Patch(facecolor="white", hatch="///", edgecolor="black", label="verification lead time"))
-    ax.legend(
+    ax.legend(  # outside the plot, on the right, so it never hides a bar
         handles=handles,
-        loc="lower right",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
         fontsize=8,
         title="▼ gate  ↺ snapback  ◷ expires  ✕ not credible",
         title_fontsize=7,
