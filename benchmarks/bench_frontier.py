@@ -12,7 +12,9 @@ Measured in the same run, each in a fresh subprocess (so timings include no warm
 * NegMAS: ``pareto_frontier(ufuns, issues=...)`` + ``nash_points``, ``ks_points``, ``kalai_points``
   (egalitarian) and ``max_welfare_points`` on that frontier; ufuns already built. Capped at 300 s.
 * Peak memory: enumerating 10^7 packages (streaming frontier), ``ru_maxrss`` of the subprocess.
-* The dynamic program alone on 100 yes/no moves × 3 parties (2^100 packages; no baseline can enumerate).
+* The dynamic program alone on 100 and 200 yes/no moves × 3 parties (2^100, 2^200 packages; no baseline can
+  enumerate), each capped at :data:`DP_CAP` seconds; frontier packages, distinct frontier vectors and the
+  peak RSS of the subprocess.
 
 Agreement: the utility vectors of the Nash, egalitarian and welfare points and the number of distinct
 frontier vectors are compared. NegMAS's ``ks_points`` minimises the spread max−min of the normalised
@@ -133,7 +135,7 @@ MEMORY = textwrap.dedent(
 
 DP_SCRIPT = textwrap.dedent(
     """
-    import json, sys, time
+    import json, resource, sys, time
     import numpy as np
     from detente.model.compiled import compile_scenario
     from detente.model.scenario import Scenario
@@ -142,7 +144,10 @@ DP_SCRIPT = textwrap.dedent(
     cs = compile_scenario(Scenario.model_validate(doc))
     t = time.perf_counter()
     ef = dp_frontier(cs)
-    print(json.dumps({"seconds": time.perf_counter() - t, "frontier": ef.n_packages}))
+    seconds = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "frontier": ef.n_packages,
+                      "vectors": int(np.unique(ef.ints, axis=0).shape[0]), "peak_mb": peak / 1024}))
     """
 )
 
@@ -181,10 +186,12 @@ def _agree(ours: dict, theirs: dict) -> str:
     return "; ".join(parts)
 
 
-DP_MOVES = 100
+DP_MOVES = (100, 200)
+#: Cap on each dynamic-program run (seconds).
+DP_CAP = 600.0
 
 
-def dp_dict(n_moves: int = DP_MOVES, seed: int = 0) -> dict:
+def dp_dict(n_moves: int = DP_MOVES[0], seed: int = 0) -> dict:
     """``n_moves`` yes/no moves, each worth uniform(−1, 1) (2 decimals) to each of 3 parties."""
     rng = np.random.default_rng(seed)
     moves = []
@@ -232,13 +239,16 @@ def run() -> str:
         f"peak RSS {mem['peak_mb']:.0f} MB (interpreter + imports {mem['base_mb']:.0f} MB); "
         f"{mem['n']:,} packages, frontier {mem['frontier']:,} |"
     )
-    dp = _run(DP_SCRIPT, dp_dict())
-    assert dp is not None
-    rows.append(
-        f"| {DP_MOVES} yes/no moves × 3 parties (2^{DP_MOVES} packages): exact DP frontier | {dp['seconds']:.1f} s "
-        "| — | — | "
-        f"{dp['frontier']:,} frontier packages |"
-    )
+    for n_moves in DP_MOVES:
+        label = f"{n_moves} yes/no moves × 3 parties (2^{n_moves} packages): exact DP frontier"
+        dp = _run(DP_SCRIPT, dp_dict(n_moves), timeout=DP_CAP)
+        if dp is None:
+            rows.append(f"| {label} | did not finish in {DP_CAP:.0f} s | — | — | |")
+            continue
+        rows.append(
+            f"| {label} | {dp['seconds']:.1f} s | — | — | {dp['frontier']:,} frontier packages "
+            f"({dp['vectors']:,} distinct utility vectors); peak RSS {dp['peak_mb']:,.0f} MB |"
+        )
     notes.append(
         "Détente: `frontier` (exact dynamic program over moves) + `solve_all` (every tie among all acceptable "
         "packages: welfare, egalitarian and Nash read off the exact frontier, KS ties by one thresholded "

@@ -161,3 +161,82 @@ def test_frontier_of_chunk_stream_equals_filter_of_all():
         sf.add(PackageChunk(ps.index[s : s + 7], ps.ints[s : s + 7], ps.grid.scale))
     index, _ = sf.result()
     np.testing.assert_array_equal(index, np.sort(ps.index[fr.pareto_mask(ps.ints)]))
+
+
+def _lex_desc_unique(pts: np.ndarray) -> np.ndarray:
+    return np.unique(pts, axis=0)[::-1]
+
+
+@pytest.mark.parametrize("leaf_bits", [0, 1, 3])
+def test_dominated_by_earlier_3d_matches_brute_force(monkeypatch, leaf_bits):
+    """The level-synchronous 3-D sweep against the pairwise definition, on sizes around powers of two,
+    many ties per column, floats and int64 extremes."""
+    monkeypatch.setattr(fr, "_LEAF3_BITS", leaf_bits)
+    rng = np.random.default_rng(leaf_bits)
+    for n in (1, 2, 3, 7, 8, 9, 16, 17, 31, 64, 65, 200, 257):
+        for hi in (3, 8, 1000):
+            pts = _lex_desc_unique(rng.integers(0, hi, size=(n, 3)))
+            np.testing.assert_array_equal(~fr._dominated_by_earlier_3d(pts), brute_mask(pts))
+    pts = _lex_desc_unique(rng.integers(0, 4, size=(150, 3)))
+    extreme = np.where(pts == 0, np.iinfo(np.int64).min, np.where(pts == 3, np.iinfo(np.int64).max, pts))
+    extreme = _lex_desc_unique(extreme)
+    np.testing.assert_array_equal(~fr._dominated_by_earlier_3d(extreme), brute_mask(extreme))
+    floats = _lex_desc_unique(np.round(rng.normal(size=(150, 3)), 1))
+    np.testing.assert_array_equal(~fr._dominated_by_earlier_3d(floats), brute_mask(floats))
+
+
+def test_pareto_mask_3d_large_against_general_path():
+    """20,000 points near a sphere (a large frontier): the 3-party path against the general P ≥ 4 divide
+    and conquer (a constant fourth column changes no dominance)."""
+    rng = np.random.default_rng(5)
+    pts = rng.normal(size=(20_000, 3))
+    pts = np.round(pts / np.linalg.norm(pts, axis=1)[:, None] * 300).astype(np.int64)
+    expected = fr.pareto_mask(np.column_stack([pts, np.zeros(len(pts), dtype=np.int64)]))
+    np.testing.assert_array_equal(fr.pareto_mask(pts), expected)
+    assert 1000 < expected.sum() < len(pts)
+
+
+def _yes_no_instance(n_moves: int, reservation: float, seed: int, decimals: int):
+    """``n_moves`` yes/no moves worth uniform(−1, 1) (rounded) to each of 3 parties if done."""
+    rng = np.random.default_rng(seed)
+    values = [[[0.0, 0.0, 0.0], np.round(rng.uniform(-1, 1, 3), decimals).tolist()] for _ in range(n_moves)]
+    return build(values, [reservation] * 3)
+
+
+def _reference_frontier(cs) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct acceptable frontier vectors and the number of packages of each, by the plain fold
+    F ← ND(F ∪ (F + v)) over all moves with the general (P ≥ 4) Pareto filter on a constant fourth
+    column, no pruning, then u ≥ r."""
+    g = utility_grid(cs)
+    states = np.zeros((1, cs.n_parties), dtype=np.int64)
+    counts: np.ndarray = np.ones(1)
+    for k in range(cs.n_moves):
+        values = g.values[cs.offsets[k] : cs.offsets[k] + cs.n_options[k]]
+        cand, inv = np.unique(np.concatenate([states + v for v in values]), axis=0, return_inverse=True)
+        cand_counts = np.bincount(inv.reshape(-1), np.tile(counts, len(values)), minlength=len(cand))
+        keep = fr.pareto_mask(np.column_stack([cand, np.zeros(len(cand), dtype=np.int64)]))
+        states, counts = cand[keep], cand_counts[keep]
+    ok = np.all(states >= g.reservation, axis=1)
+    return states[ok], counts[ok]
+
+
+@pytest.mark.parametrize(
+    ("n_moves", "reservation", "decimals"), [(60, -1000.0, 2), (40, 0.5, 2), (40, -1000.0, 1)]
+)
+def test_dp_frontier_yes_no_moves_against_reference_fold(n_moves, reservation, decimals):
+    """A 60-move yes/no instance (thousands of frontier points), a pruned one (r = 0.5) and one with
+    values of 1 decimal (many packages per frontier vector)."""
+    cs = _yes_no_instance(n_moves, reservation, seed=n_moves, decimals=decimals)
+    expected, expected_counts = _reference_frontier(cs)
+    ef = fr.dp_frontier(cs)
+    assert ef is not None and not ef.truncated
+    got, got_counts = np.unique(ef.ints, axis=0, return_counts=True)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(got_counts, expected_counts)
+    assert ef.choices.shape[0] == ef.n_packages >= expected.shape[0] > 100
+    assert len({tuple(c) for c in ef.choices.tolist()}) == ef.n_packages
+    np.testing.assert_allclose(ef.utilities, cs.utilities(ef.choices), atol=1e-9)
+    # each listed package's grid utility is the sum of its choices' grid values
+    g = utility_grid(cs)
+    sums = sum(g.values[cs.offsets[k] + ef.choices[:, k]] for k in range(cs.n_moves))
+    np.testing.assert_array_equal(ef.ints, sums)

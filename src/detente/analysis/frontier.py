@@ -6,11 +6,13 @@ acceptable packages not dominated by another acceptable package; packages with e
 are all kept (ties). Comparisons are made on the integer utility grid of
 :mod:`detente.analysis.enumerate`, so equality is exact (10^-12 of the utility scale).
 
-* :func:`pareto_mask` — nondominated points of an (N, P) array. P = 2: one sort and a running maximum,
-  O(N log N). P ≥ 3: sort lexicographically (a dominator always comes first), then divide and conquer
-  over that order; "is b dominated by some earlier a" is answered by a vectorized multi-dimensional
-  dominance query (split on a coordinate, recurse; two coordinates by sort + running maximum +
-  binary search), O(N log^(P−1) N) with NumPy doing the inner work.
+* :func:`pareto_mask` — nondominated points of an (N, P) array. Sort lexicographically descending (a
+  dominator always comes first), so a row is dominated iff some earlier row is ≥ in columns 1..P−1.
+  P = 2: a running maximum, O(N log N). P = 3: a level-synchronous divide and conquer over positions
+  (:func:`_dominated_by_earlier_3d`: per level a stable partition and a running maximum per block),
+  O(N log N) in O(log N) NumPy passes. P ≥ 4: divide and conquer over that order; "is b dominated by
+  some earlier a" is answered by a vectorized multi-dimensional dominance query (split on a coordinate,
+  recurse; two coordinates by sort + running maximum + binary search), O(N log^(P−1) N).
 * :class:`StreamingFrontier` — keeps the running frontier while chunks of packages stream in.
 * :func:`dp_frontier` — the exact frontier without enumerating every package. Utilities are additive
   over moves, and dominance is preserved by adding the same vector, so
@@ -20,7 +22,12 @@ are all kept (ties). Comparisons are made on the integer utility grid of
   single-move constraint, e.g. a red line, simply removes options) and the fold runs over components.
   Acceptability: if q dominates an acceptable p and q is feasible, q is acceptable too — so the
   frontier of the acceptable packages is the feasible frontier filtered by ``u ≥ r``; partial sums that
-  cannot reach some r_i even with the best remaining contribution are pruned on the way. Returns None
+  cannot reach some r_i even with the best remaining contribution are pruned on the way. Each step
+  (:func:`_fold_step`) builds the sums component-vector-major — each block a shifted copy of the
+  sorted state set, hence already sorted — merges them by one stable lexicographic sort, groups equal
+  sums (ties) and keeps the nondominated ones with the sorted-input sweeps above; it stores only each
+  kept sum's parent state and component vector (small integer types), from which the packages are
+  rebuilt at the end. Returns None
   when a component or the number of partial frontier points exceeds its budget (callers then fall back
   to the epsilon-constraint CP-SAT frontier).
 * :func:`summarize` — count, per-party ranges and k representative points (farthest-point sampling,
@@ -31,6 +38,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,6 +57,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Leaf size of the divide and conquer in :func:`pareto_mask`.
 _LEAF = 64
+#: log2 of the block of positions compared pairwise by :func:`_dominated_by_earlier_3d`.
+_LEAF3_BITS = 3
 #: Pairs compared at once by the brute-force dominance test.
 _BRUTE = 1 << 21
 #: The dominance query compares directly below this many pairs.
@@ -157,6 +167,80 @@ def _pivot_filter(u: npt.NDArray) -> BoolArray:
     return keep
 
 
+def _dominated_by_earlier_3d(u: npt.NDArray) -> BoolArray:
+    """For distinct rows (N, 3) sorted lexicographically descending: whether some earlier row is ≥ in
+    columns 1 and 2 (hence dominates: its column 0 is ≥ too).
+
+    Level-synchronous divide and conquer over positions, O(N log N) with O(log N) NumPy passes: pad to
+    N = 2^L positions; at the level with half size h every pair (i < j) in sibling halves of a block of
+    2h positions is examined once. The rows of each block are kept ordered by (column 1 descending,
+    position) — obtained from the level above by a stable partition of each block into its two
+    halves — so "max column 2 over the earlier left-half rows" is a running maximum per block, and a
+    right-half row j is dominated when that maximum is ≥ its column 2. Blocks of 2^_LEAF3_BITS
+    positions are compared pairwise.
+    """
+    n = u.shape[0]
+    # column 2 as positive int64 keeping its order exactly (shifted, or ranks); padding gets 0
+    col = u[:, 2]
+    if col.dtype.kind in "iu" and int(col.max()) - int(col.min()) < 2**62:
+        z_real = (col - col.min()).astype(np.int64) + 1
+    else:
+        z_real = np.unique(col, return_inverse=True)[1].reshape(-1).astype(np.int64) + 1
+    n_bits = max(int(n - 1).bit_length(), _LEAF3_BITS)
+    leaf = 1 << _LEAF3_BITS
+    # padding rows (positions n, n+1, ...) come after every real row and have column 2 = 0, so they
+    # never cover a real row; only the blocks holding real rows are processed at each level
+    n_pad = -(-n // leaf) * leaf
+    y = np.full(n_pad, u[:, 1].min(), dtype=u.dtype)
+    z = np.zeros(n_pad, dtype=np.int64)
+    y[:n], z[:n] = u[:, 1], z_real
+    ly, lz = y.reshape(-1, leaf), z.reshape(-1, leaf)
+    ge = (ly[:, :, None] >= ly[:, None, :]) & (lz[:, :, None] >= lz[:, None, :])  # ge[., a, b]: a ≥ b
+    ge &= np.triu(np.ones((leaf, leaf), dtype=bool), 1)  # only earlier a
+    dominated = ge.any(axis=1).reshape(-1)[:n]
+    if n_bits == _LEAF3_BITS:
+        return dominated
+    size = 1 << n_bits
+    itype = np.int32 if size < 2**31 else np.int64
+    # column 1 descending, ties by position (stable ascending sort of the reversed column, reversed);
+    # the padding rows last
+    order: npt.NDArray[Any] = np.empty(size, dtype=itype)
+    order[:n] = (n - 1 - np.argsort(u[::-1, 1], kind="stable"))[::-1]
+    order[n:] = np.arange(n, size, dtype=itype)
+    zo: npt.NDArray[Any] = np.zeros(size, dtype=np.int64)
+    zo[:n] = z_real[order[:n]]
+    dom = np.zeros(size, dtype=bool)
+    for level in range(n_bits - 1, _LEAF3_BITS - 1, -1):
+        h = 1 << level
+        used = -(-n // (2 * h)) * (2 * h)  # blocks of 2h positions that hold real rows
+        order, zo, dom = order[:used], zo[:used], dom[:used]
+        left = (order & h) == 0
+        run = np.maximum.accumulate((zo * left).reshape(-1, 2 * h), axis=1).reshape(-1)  # right: 0
+        hit = run >= zo
+        hit &= ~left
+        dom |= hit
+        if level == _LEAF3_BITS:
+            break
+        # stable partition of each block: its left-half rows first (next level's blocks)
+        lb = left.reshape(-1, 2 * h)
+        n_left: npt.NDArray[Any] = np.cumsum(lb, axis=1, dtype=itype)
+        dest: npt.NDArray[Any] = np.arange(used, dtype=itype).reshape(-1, 2 * h)
+        dest += np.where(lb, n_left - 1 - np.arange(2 * h, dtype=itype), n_left[:, -1:] - n_left)
+        dest = dest.reshape(-1)
+        nxt = np.empty_like(order)
+        nxt[dest] = order
+        order = nxt
+        nz = np.empty_like(zo)
+        nz[dest] = zo
+        zo = nz
+        ndom = np.empty_like(dom)
+        ndom[dest] = dom
+        dom = ndom
+    real = order < n
+    dominated[order[real]] |= dom[real]
+    return dominated
+
+
 def _nd_sorted_unique(u: npt.NDArray) -> BoolArray:
     """Nondominated mask of distinct rows sorted lexicographically descending."""
     n, p = u.shape
@@ -173,6 +257,8 @@ def _nd_sorted_unique(u: npt.NDArray) -> BoolArray:
         keep = np.ones(n, dtype=bool)
         keep[1:] = y[1:] > prev[1:]
         return keep
+    if p == 3:
+        return ~_dominated_by_earlier_3d(u)
     dominated = np.zeros(n, dtype=bool)
     rest = u[:, 1:]
 
@@ -362,6 +448,66 @@ class ExactFrontier:
         return self.ints / self.grid.scale
 
 
+@dataclass(frozen=True, eq=False)
+class _Layer:
+    """One fold step of :func:`dp_frontier`: way w is the partial sum reached from state ``parent[w]`` of
+    the previous step with vector ``vec[w]`` of the component; the ways of state s are
+    ``ptr[s]:ptr[s+1]`` (ordered by parent, then vector). ``ptr`` is None when every state has exactly
+    one way (then way s leads to state s)."""
+
+    ptr: IntArray | None
+    parent: npt.NDArray[Any]
+    vec: npt.NDArray[Any]
+
+
+def _lex_order(rows: IntArray) -> IntArray:
+    """Stable argsort of the rows of an (N, P) int64 array in ascending lexicographic order (runs of
+    already sorted rows are merged cheaply)."""
+    rows = np.ascontiguousarray(rows)
+    view = rows.view(np.dtype([(f"c{j}", rows.dtype) for j in range(rows.shape[1])])).reshape(-1)
+    return np.argsort(view, kind="stable")
+
+
+def _fold_step(states: IntArray, v: IntArray, slack: IntArray) -> tuple[IntArray, _Layer, IntArray] | None:
+    """One step F' = ND{s + v_j : s ∈ F, j} of the dynamic program, keeping only sums with
+    ``s + v_j + slack ≥ 0`` (can still reach the reservation values). ``states`` are distinct, mutually
+    nondominated and sorted lexicographically ascending; so are the returned states. None when no
+    sum can reach the reservation values. Also returns each way's state (nondecreasing)."""
+    n_s, m = states.shape[0], v.shape[0]
+    # vector-major candidates: row j·n_s + s is states[s] + v[j]; each block of n_s rows is sorted
+    cand = (v[:, None, :] + states[None, :, :]).reshape(-1, states.shape[1])
+    reach = np.all(cand >= -slack, axis=1)
+    idx = np.flatnonzero(reach) if not reach.all() else np.arange(cand.shape[0])
+    if idx.size == 0:
+        return None
+    itype = np.int32 if n_s * m < 2**31 else np.int64
+    vtype = np.min_scalar_type(m - 1)
+    if m == 1:  # a shifted antichain stays an antichain, in the same order
+        parent = idx.astype(itype)
+        return cand[idx], _Layer(None, parent, np.zeros(idx.size, dtype=vtype)), np.arange(idx.size)
+    cand = cand[idx]
+    order = _lex_order(cand)
+    cand, idx = cand[order], idx[order]
+    new = np.ones(cand.shape[0], dtype=bool)
+    new[1:] = np.any(cand[1:] != cand[:-1], axis=1)
+    uniq = cand[new]
+    uid = np.cumsum(new) - 1
+    # P ≤ 3: the sweeps on the sorted distinct rows; more parties: the filter with its pivot pass
+    keep = _nd_sorted_unique(uniq[::-1])[::-1] if uniq.shape[1] <= 3 else pareto_mask(uniq)
+    rows = np.flatnonzero(keep[uid])
+    sid = (np.cumsum(keep) - 1)[uid[rows]]
+    idx = idx[rows]
+    parent, vec = idx % n_s, idx // n_s
+    states = uniq[keep]
+    if rows.size == states.shape[0]:
+        return states, _Layer(None, parent.astype(itype), vec.astype(vtype)), sid
+    # ties: the ways of each state by parent, then vector (sid is nondecreasing: nearly sorted)
+    order = np.argsort(sid * n_s + parent, kind="stable")
+    sid, parent, vec = sid[order], parent[order], vec[order]
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(sid, minlength=states.shape[0]))]).astype(np.int64)
+    return states, _Layer(ptr, parent.astype(itype), vec.astype(vtype)), sid
+
+
 def dp_frontier(
     cs: CompiledScenario,
     *,
@@ -406,30 +552,19 @@ def dp_frontier(
     remaining = np.concatenate([np.cumsum(best[::-1], axis=0)[::-1][1:], np.zeros((1, n_p), dtype=np.int64)])
 
     states = np.zeros((1, n_p), dtype=np.int64)
-    counts = np.ones(1, dtype=np.float64)
-    layers: list[tuple[IntArray, IntArray, IntArray]] = []  # (way_ptr, way_parent, way_vec)
+    counts: npt.NDArray[Any] = np.ones(1, dtype=np.float64)
+    layers: list[_Layer] = []
     for t, v in enumerate(vecs):
         if states.shape[0] * v.shape[0] > state_limit:
             return None
-        cand = (states[:, None, :] + v[None, :, :]).reshape(-1, n_p)
-        parent = np.repeat(np.arange(states.shape[0]), v.shape[0])
-        vec_id = np.tile(np.arange(v.shape[0]), states.shape[0])
-        reach = np.all(cand + remaining[t] >= g.reservation, axis=1)
-        cand, parent, vec_id = cand[reach], parent[reach], vec_id[reach]
-        if cand.shape[0] == 0:
+        step = _fold_step(states, v, remaining[t] - g.reservation)
+        if step is None:
             return empty
-        nd = pareto_mask(cand)
-        cand, parent, vec_id = cand[nd], parent[nd], vec_id[nd]
-        uniq, inv = np.unique(cand, axis=0, return_inverse=True)
-        inv = inv.reshape(-1)
-        order = np.argsort(inv, kind="stable")
-        way_ptr = np.concatenate([[0], np.cumsum(np.bincount(inv, minlength=uniq.shape[0]))]).astype(np.int64)
-        way_parent, way_vec = parent[order], vec_id[order]
+        states, layer, sid = step
         n_combo = np.diff(vec_ptr[t]).astype(np.float64)
-        new_counts = np.zeros(uniq.shape[0])
-        np.add.at(new_counts, inv[order], counts[way_parent] * n_combo[way_vec])
-        layers.append((way_ptr, way_parent, way_vec))
-        states, counts = uniq, new_counts
+        weights = counts[layer.parent] * n_combo[layer.vec]
+        counts = weights if layer.ptr is None else np.bincount(sid, weights, minlength=states.shape[0])
+        layers.append(layer)
 
     final = np.flatnonzero(np.all(states >= g.reservation, axis=1))
     total = float(counts[final].sum())
@@ -443,11 +578,16 @@ def dp_frontier(
         )
 
     # backtrack: rows of (state id at current layer, choices so far)
+    # going back, the rows of step t expand the rows of step t+1 (src: row of step t+1 of each row);
+    # the choice columns are filled afterwards by composing the row maps (no per-step copies)
     state_ids = final.astype(np.int64)
-    choices = np.full((state_ids.size, cs.n_moves), -1, dtype=np.int64)
+    picks: list[tuple[IntArray | None, npt.NDArray[Any]]] = []  # per step, last first: (src or None, combo)
     for t in range(len(vecs) - 1, -1, -1):
-        way_ptr, way_parent, way_vec = layers[t]
-        if full:
+        way_ptr, way_parent, way_vec = layers[t].ptr, layers[t].parent, layers[t].vec
+        if way_ptr is None:  # one way per state: way i leads to state i
+            rows = np.arange(state_ids.size)
+            ways = state_ids
+        elif full:
             n_ways = way_ptr[state_ids + 1] - way_ptr[state_ids]
             rows = np.repeat(np.arange(state_ids.size), n_ways)
             ways = way_ptr[state_ids][rows] + (
@@ -456,7 +596,7 @@ def dp_frontier(
         else:
             rows = np.arange(state_ids.size)
             ways = way_ptr[state_ids]
-        vec = way_vec[ways]
+        vec = way_vec[ways].astype(np.int64)
         if full:
             n_c = vec_ptr[t][vec + 1] - vec_ptr[t][vec]
             rows2 = np.repeat(np.arange(rows.size), n_c)
@@ -466,11 +606,16 @@ def dp_frontier(
         else:
             rows2 = np.arange(rows.size)
             combo_pos = vec_ptr[t][vec]
-        combo = vec_combo[t][combo_pos]
         src = rows[rows2]
-        choices = choices[src]
-        choices[:, list(comps[t].moves)] = comps[t].combos[combo]
-        state_ids = way_parent[ways][rows2]
+        combo = vec_combo[t][combo_pos].astype(np.min_scalar_type(max(comps[t].combos.shape[0] - 1, 0)))
+        picks.append((None if src.size == state_ids.size else src, combo))
+        state_ids = way_parent[ways][rows2].astype(np.int64)
+    choices = np.full((state_ids.size, cs.n_moves), -1, dtype=np.int64)
+    row_map: IntArray | None = None  # row of the current step of each final row (None: identity)
+    for (step_src, combo), t in zip(reversed(picks), range(len(vecs)), strict=True):
+        choices[:, list(comps[t].moves)] = comps[t].combos[combo if row_map is None else combo[row_map]]
+        if step_src is not None:
+            row_map = step_src if row_map is None else step_src[row_map]
     ints = np.zeros((choices.shape[0], n_p), dtype=np.int64)
     for k in range(cs.n_moves):
         ints += g.values[cs.offsets[k] + choices[:, k]]
