@@ -54,3 +54,19 @@ def test_compact_values() -> None:
     text = dump_scenario(load_scenario(FIXTURES / "scenarios" / "minimal.yaml"))
     assert "B: 5" in text  # bare numbers stay bare
     assert "low: 1.0" in text  # ranges are kept
+
+
+def test_atomic_write_mode_follows_umask_or_existing_file(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        fresh = atomic_write_text(tmp_path / "fresh.txt", "x")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o600)
+        atomic_write_text(kept, "new")
+        assert kept.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)

@@ -18,6 +18,12 @@ class OutputExistsError(DetenteError, FileExistsError):
     """Raised when a write would replace an existing file and overwriting was not asked for."""
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def atomic_write_bytes(path: str | Path, data: bytes, *, overwrite: bool = True) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
 
@@ -29,6 +35,8 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, overwrite: bool = True)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp creates 0600; give the file the mode a plain open() would (or keep the old file's)
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
