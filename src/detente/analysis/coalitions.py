@@ -36,20 +36,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, Field
 
 from detente.errors import DetenteError
+from detente.model.compiled import BoolArray, FloatArray, IntArray
 
 if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
 
 COUNT_LIMIT = 500_000
 MOVE_WEDGES_SHOWN = 10
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 # ----- output models ---------------------------------------------------------------------------------

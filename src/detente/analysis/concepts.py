@@ -38,9 +38,7 @@ import numpy.typing as npt
 
 from detente.analysis.enumerate import UtilityGrid
 from detente.analysis.results import TIE_TOLERANCE
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
+from detente.model.compiled import FloatArray, IntArray
 
 
 @dataclass(frozen=True)

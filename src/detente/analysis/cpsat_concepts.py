@@ -59,18 +59,17 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 
 from detente.analysis.cpsat_model import PackageModel, build_package_model, integer_scale, new_solver
 from detente.analysis.results import CONCEPTS, Package, SolveResult
 from detente.errors import DetenteError
+from detente.model.compiled import IntArray
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
     from detente.model.compiled import CompiledScenario
 
-IntArray = npt.NDArray[np.int64]
 
 #: Scale of the logarithm in the Nash outer approximation (z_i ≈ C·ln g_i).
 NASH_LOG_SCALE = 1_000_000

@@ -41,11 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.errors import DetenteError
-from detente.model.compiled import CompiledScenario
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+from detente.model.compiled import CompiledScenario, FloatArray, IntArray
 
 #: Default refusal threshold of :func:`iter_packages` (outcomes before constraints).
 ENUMERATION_LIMIT = 20_000_000

@@ -49,11 +49,7 @@ from detente.analysis.enumerate import (
     constraint_table,
     utility_grid,
 )
-from detente.model.compiled import CompiledScenario
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+from detente.model.compiled import BoolArray, CompiledScenario, FloatArray, IntArray
 
 #: Leaf size of the divide and conquer in :func:`pareto_mask`.
 _LEAF = 64

@@ -45,11 +45,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, Field
 
 from detente.analysis.results import CONCEPTS
 from detente.errors import DetenteError
+from detente.model.compiled import BoolArray, FloatArray, IntArray
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -64,10 +64,6 @@ KS_STEPS = 10_000
 #: A party "can gain" when u*_i − d_i exceeds this.
 GAIN_TOL = 1e-9
 LOG_SCALE = 10_000
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 # ----- output models ---------------------------------------------------------------------------------

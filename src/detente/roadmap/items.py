@@ -29,9 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.errors import DetenteError
-from detente.model.compiled import CompiledScenario
-
-FloatArray = npt.NDArray[np.float64]
+from detente.model.compiled import CompiledScenario, FloatArray
 
 
 @dataclass(frozen=True, eq=False)
