@@ -45,6 +45,23 @@ def _int_utilities(sm: ScaledModel, choices: np.ndarray) -> tuple[int, ...]:
     return tuple(int(v) for v in u)
 
 
+def _stop_state(status: int, n_found: int, limit: int) -> tuple[bool, bool] | None:
+    """(complete, truncated) when the search ends after a solve with ``status``; None to go on.
+
+    INFEASIBLE: no further nondominated point, the frontier is complete. A solution beyond the point
+    budget: truncated. Anything short of a proven optimum (time limit): incomplete.
+    """
+    from ortools.sat.python import cp_model
+
+    if status == cp_model.INFEASIBLE:
+        return True, False
+    if n_found >= limit and has_solution(status):
+        return False, True
+    if status != cp_model.OPTIMAL:
+        return False, False
+    return None
+
+
 def _sweep_two(
     cs: CompiledScenario, budget: Budget, limit: int
 ) -> tuple[list[np.ndarray], bool, bool, ScaledModel]:
@@ -78,12 +95,9 @@ def _sweep_two(
             s.model.clear_objective()
             s.model.maximize(u2)
         status, solver = solve(s, budget)
-        if status == cp_model.INFEASIBLE:
-            return found, True, False, sm
-        if len(found) >= limit and has_solution(status):
-            return found, False, True, sm
-        if status != cp_model.OPTIMAL:
-            return found, False, False, sm
+        stop = _stop_state(status, len(found), limit)
+        if stop is not None:
+            return found, *stop, sm
         choices = s.pm.choices(solver)
         found.append(choices)
         eps = _int_utilities(s, choices)[1] + 1
@@ -93,7 +107,6 @@ def _search_many(
     cs: CompiledScenario, budget: Budget, limit: int
 ) -> tuple[list[np.ndarray], bool, bool, ScaledModel]:
     """P-party domination-avoiding search. Returns (packages, complete, truncated, model)."""
-    from ortools.sat.python import cp_model
 
     sm = scaled_model(cs)
     model, u = sm.model, sm.pm.u
@@ -103,12 +116,9 @@ def _search_many(
         if budget.expired:
             return found, False, False, sm
         status, solver = solve(sm, budget)
-        if status == cp_model.INFEASIBLE:
-            return found, True, False, sm
-        if len(found) >= limit and has_solution(status):
-            return found, False, True, sm
-        if status != cp_model.OPTIMAL:
-            return found, False, False, sm
+        stop = _stop_state(status, len(found), limit)
+        if stop is not None:
+            return found, *stop, sm
         choices = sm.pm.choices(solver)
         found.append(choices)
         point = _int_utilities(sm, choices)
