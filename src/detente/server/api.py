@@ -1,0 +1,227 @@
+"""The JSON API (``/api``): a thin layer over :mod:`detente.server.service`.
+
+Every route but ``/api/health`` and ``/api/login`` needs ``Authorization: Bearer TOKEN`` (401 without).
+Each write is committed before its response is sent, so an acknowledged write is durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from detente.server import security, service
+from detente.server.models import AuditEntry, User
+
+router = APIRouter(prefix="/api")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(Strict):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class TokenOut(BaseModel):
+    token: str
+
+
+class UserIn(Strict):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+    role: str = "user"
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: str
+
+
+class NegotiationIn(Strict):
+    scenario: str = Field(max_length=2_000_000, description="The scenario file's YAML (or JSON) text.")
+    mediator: str = Field(max_length=64)
+
+
+class Created(BaseModel):
+    id: int
+
+
+class MemberIn(Strict):
+    username: str = Field(max_length=64)
+    role: str
+    party: str | None = Field(default=None, max_length=64)
+
+
+class ValuationIn(Strict):
+    values: dict[str, dict[str, float]] = Field(default_factory=dict)
+    reservation: float | None = None
+
+
+class ProposalIn(Strict):
+    choices: dict[str, str]
+
+
+class ResponseIn(Strict):
+    accept: bool
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    db: Session = request.app.state.sessions()
+    try:
+        yield db
+    finally:
+        db.rollback()
+        db.close()
+
+
+DB = Annotated[Session, Depends(get_db)]
+
+
+def current_user(db: DB, authorization: Annotated[str | None, Header()] = None) -> User:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HTTPException(401, "missing bearer token", headers={"WWW-Authenticate": "Bearer"})
+    found = security.user_for_token(db, authorization[7:].strip(), "api")
+    if found is None:
+        raise HTTPException(401, "invalid or expired token", headers={"WWW-Authenticate": "Bearer"})
+    return found[0]
+
+
+Me = Annotated[User, Depends(current_user)]
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def login_user(db: Session, username: str, password: str) -> User:
+    """The user, or HTTP 401 (wrong name or password) / 429 (too many failures)."""
+    if security.throttled(db, username):
+        raise HTTPException(429, "too many failed logins; try again later")
+    user = service.user_by_name(db, username)
+    if not security.check_password(user, password):
+        security.record_failure(db, username)
+        db.commit()
+        raise HTTPException(401, "wrong username or password")
+    assert user is not None
+    security.clear_failures(db, username)
+    return user
+
+
+@router.post("/login", response_model=TokenOut)
+def login(body: LoginIn, db: DB) -> TokenOut:
+    user = login_user(db, body.username, body.password)
+    token, _ = security.issue_token(db, user, "api")
+    service.audit(db, user, "login")
+    db.commit()
+    return TokenOut(token=token)
+
+
+@router.post("/users", status_code=201, response_model=UserOut)
+def create_user(body: UserIn, db: DB, me: Me) -> UserOut:
+    user = service.create_user(db, me, body.username, body.password, body.role)
+    db.commit()
+    return UserOut(id=user.id, username=user.username, role=user.role)
+
+
+@router.get("/negotiations")
+def my_negotiations(db: DB, me: Me) -> list[dict[str, Any]]:
+    return [
+        {"id": n.id, "title": n.title, "role": m.role, "party": m.party}
+        for n, m in service.negotiations_of(db, me)
+    ]
+
+
+@router.post("/negotiations", status_code=201, response_model=Created)
+def create_negotiation(body: NegotiationIn, db: DB, me: Me) -> Created:
+    neg = service.create_negotiation(db, me, body.scenario, body.mediator)
+    db.commit()
+    return Created(id=neg.id)
+
+
+@router.post("/negotiations/{nid}/members", status_code=201)
+def add_member(nid: int, body: MemberIn, db: DB, me: Me) -> dict[str, Any]:
+    row = service.add_member(db, me, nid, body.username, body.role, body.party)
+    db.commit()
+    return {"username": body.username, "role": row.role, "party": row.party}
+
+
+@router.get("/negotiations/{nid}")
+def get_negotiation(nid: int, db: DB, me: Me) -> dict[str, Any]:
+    neg, member = service.require_member(db, me, nid)
+    return {**service.public_view(neg), "my_role": member.role, "my_party": member.party}
+
+
+@router.get("/negotiations/{nid}/valuations/{party}")
+def get_valuations(nid: int, party: str, db: DB, me: Me) -> dict[str, Any]:
+    return service.get_valuation(db, me, nid, party)
+
+
+@router.put("/negotiations/{nid}/valuations/{party}")
+def put_valuations(nid: int, party: str, body: ValuationIn, db: DB, me: Me) -> dict[str, Any]:
+    out = service.put_valuation(db, me, nid, party, body.values, body.reservation)
+    db.commit()
+    return out
+
+
+@router.get("/negotiations/{nid}/suggestions")
+def get_suggestions(
+    nid: int,
+    db: DB,
+    me: Me,
+    concept: Annotated[str, Query(pattern="^(nash|ks|egalitarian|welfare|robust)$")] = "nash",
+) -> dict[str, Any]:
+    return service.suggestions(db, me, nid, concept)
+
+
+@router.post("/negotiations/{nid}/proposals", status_code=201, response_model=Created)
+def create_proposal(nid: int, body: ProposalIn, db: DB, me: Me) -> Created:
+    row = service.create_proposal(db, me, nid, body.choices)
+    db.commit()
+    return Created(id=row.id)
+
+
+@router.get("/negotiations/{nid}/proposals")
+def list_proposals(nid: int, db: DB, me: Me) -> list[dict[str, Any]]:
+    return service.list_proposals(db, me, nid)
+
+
+@router.get("/negotiations/{nid}/proposals/{pid}")
+def get_proposal(nid: int, pid: int, db: DB, me: Me) -> dict[str, Any]:
+    return service.get_proposal(db, me, nid, pid)
+
+
+@router.post("/negotiations/{nid}/proposals/{pid}/response")
+def respond(nid: int, pid: int, body: ResponseIn, db: DB, me: Me) -> dict[str, Any]:
+    out = service.respond(db, me, nid, pid, body.accept)
+    db.commit()
+    return out
+
+
+@router.get("/negotiations/{nid}/improvements")
+def get_improvements(nid: int, db: DB, me: Me) -> dict[str, Any]:
+    return service.improvements(db, me, nid)
+
+
+@router.get("/audit")
+def get_audit(db: DB, me: Me, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+    if me.role != "admin":
+        raise HTTPException(403, "only an admin can read the audit log")
+    rows = db.query(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    return [
+        {
+            "at": r.at.isoformat(),
+            "user": r.username,
+            "action": r.action,
+            "negotiation": r.negotiation_id,
+            "detail": r.detail,
+        }
+        for r in rows
+    ]
