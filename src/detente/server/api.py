@@ -6,10 +6,11 @@ Each write is committed before its response is sent, so an acknowledged write is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,8 @@ from detente.server import security, service
 from detente.server.models import AuditEntry, User
 
 router = APIRouter(prefix="/api")
+#: A database id in a path: positive and within a 32-bit integer, on every backend.
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 class Strict(BaseModel):
@@ -81,7 +84,25 @@ def get_db(request: Request) -> Iterator[Session]:
         db.close()
 
 
+async def hold_write_lock(request: Request) -> AsyncIterator[None]:
+    """Held by a request that writes, from before its session takes a connection until it ends.
+
+    An ``asyncio.Lock`` awaited on the event loop, so waiting writers hold no worker thread (a thread
+    lock here would let 40 waiters starve the holder of a thread to run in). One session per request
+    (shared by every dependency), so a request never waits for a second connection while holding it.
+    """
+    if not request.app.state.serialize_writes:
+        yield
+        return
+    lock = request.app.state.write_lock
+    if lock is None:
+        lock = request.app.state.write_lock = asyncio.Lock()
+    async with lock:
+        yield
+
+
 DB = Annotated[Session, Depends(get_db)]
+Writes = Annotated[None, Depends(hold_write_lock)]
 
 
 def current_user(db: DB, authorization: Annotated[str | None, Header()] = None) -> User:
@@ -116,7 +137,7 @@ def login_user(db: Session, username: str, password: str) -> User:
 
 
 @router.post("/login", response_model=TokenOut)
-def login(body: LoginIn, db: DB) -> TokenOut:
+def login(_lock: Writes, body: LoginIn, db: DB) -> TokenOut:
     user = login_user(db, body.username, body.password)
     token, _ = security.issue_token(db, user, "api")
     service.audit(db, user, "login")
@@ -125,7 +146,7 @@ def login(body: LoginIn, db: DB) -> TokenOut:
 
 
 @router.post("/users", status_code=201, response_model=UserOut)
-def create_user(body: UserIn, db: DB, me: Me) -> UserOut:
+def create_user(_lock: Writes, body: UserIn, db: DB, me: Me) -> UserOut:
     user = service.create_user(db, me, body.username, body.password, body.role)
     db.commit()
     return UserOut(id=user.id, username=user.username, role=user.role)
@@ -140,32 +161,32 @@ def my_negotiations(db: DB, me: Me) -> list[dict[str, Any]]:
 
 
 @router.post("/negotiations", status_code=201, response_model=Created)
-def create_negotiation(body: NegotiationIn, db: DB, me: Me) -> Created:
+def create_negotiation(_lock: Writes, body: NegotiationIn, db: DB, me: Me) -> Created:
     neg = service.create_negotiation(db, me, body.scenario, body.mediator)
     db.commit()
     return Created(id=neg.id)
 
 
 @router.post("/negotiations/{nid}/members", status_code=201)
-def add_member(nid: int, body: MemberIn, db: DB, me: Me) -> dict[str, Any]:
+def add_member(_lock: Writes, nid: Id, body: MemberIn, db: DB, me: Me) -> dict[str, Any]:
     row = service.add_member(db, me, nid, body.username, body.role, body.party)
     db.commit()
     return {"username": body.username, "role": row.role, "party": row.party}
 
 
 @router.get("/negotiations/{nid}")
-def get_negotiation(nid: int, db: DB, me: Me) -> dict[str, Any]:
+def get_negotiation(nid: Id, db: DB, me: Me) -> dict[str, Any]:
     neg, member = service.require_member(db, me, nid)
     return {**service.public_view(neg), "my_role": member.role, "my_party": member.party}
 
 
 @router.get("/negotiations/{nid}/valuations/{party}")
-def get_valuations(nid: int, party: str, db: DB, me: Me) -> dict[str, Any]:
+def get_valuations(nid: Id, party: str, db: DB, me: Me) -> dict[str, Any]:
     return service.get_valuation(db, me, nid, party)
 
 
 @router.put("/negotiations/{nid}/valuations/{party}")
-def put_valuations(nid: int, party: str, body: ValuationIn, db: DB, me: Me) -> dict[str, Any]:
+def put_valuations(_lock: Writes, nid: Id, party: str, body: ValuationIn, db: DB, me: Me) -> dict[str, Any]:
     out = service.put_valuation(db, me, nid, party, body.values, body.reservation)
     db.commit()
     return out
@@ -173,7 +194,7 @@ def put_valuations(nid: int, party: str, body: ValuationIn, db: DB, me: Me) -> d
 
 @router.get("/negotiations/{nid}/suggestions")
 def get_suggestions(
-    nid: int,
+    nid: Id,
     db: DB,
     me: Me,
     concept: Annotated[str, Query(pattern="^(nash|ks|egalitarian|welfare|robust)$")] = "nash",
@@ -182,31 +203,31 @@ def get_suggestions(
 
 
 @router.post("/negotiations/{nid}/proposals", status_code=201, response_model=Created)
-def create_proposal(nid: int, body: ProposalIn, db: DB, me: Me) -> Created:
+def create_proposal(_lock: Writes, nid: Id, body: ProposalIn, db: DB, me: Me) -> Created:
     row = service.create_proposal(db, me, nid, body.choices)
     db.commit()
     return Created(id=row.id)
 
 
 @router.get("/negotiations/{nid}/proposals")
-def list_proposals(nid: int, db: DB, me: Me) -> list[dict[str, Any]]:
+def list_proposals(nid: Id, db: DB, me: Me) -> list[dict[str, Any]]:
     return service.list_proposals(db, me, nid)
 
 
 @router.get("/negotiations/{nid}/proposals/{pid}")
-def get_proposal(nid: int, pid: int, db: DB, me: Me) -> dict[str, Any]:
+def get_proposal(nid: Id, pid: Id, db: DB, me: Me) -> dict[str, Any]:
     return service.get_proposal(db, me, nid, pid)
 
 
 @router.post("/negotiations/{nid}/proposals/{pid}/response")
-def respond(nid: int, pid: int, body: ResponseIn, db: DB, me: Me) -> dict[str, Any]:
+def respond(_lock: Writes, nid: Id, pid: Id, body: ResponseIn, db: DB, me: Me) -> dict[str, Any]:
     out = service.respond(db, me, nid, pid, body.accept)
     db.commit()
     return out
 
 
 @router.get("/negotiations/{nid}/improvements")
-def get_improvements(nid: int, db: DB, me: Me) -> dict[str, Any]:
+def get_improvements(nid: Id, db: DB, me: Me) -> dict[str, Any]:
     return service.improvements(db, me, nid)
 
 

@@ -35,6 +35,9 @@ def create_app(db_url: str, *, secure_cookies: bool = False) -> FastAPI:
     app = FastAPI(title="Détente workspace", version=__version__, docs_url="/api/docs", redoc_url=None)
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
+    # SQLite has one writer at a time: the server queues its own write requests (see api.hold_write_lock)
+    app.state.serialize_writes = engine.dialect.name == "sqlite"
+    app.state.write_lock = None
     app.state.secure_cookies = secure_cookies
     app.include_router(api.router)
     app.include_router(ui.router)

@@ -27,7 +27,10 @@ def make_engine(url: str) -> Engine:
     if not (url.startswith("sqlite") or url.startswith("postgresql")):
         raise DatabaseError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql+psycopg://…")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # one connection per in-flight request: more than the server's 40 worker threads
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20, max_overflow=40
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -41,12 +44,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            # take the write lock at the start: concurrent writers queue (busy_timeout) instead of
-            # failing when a read transaction tries to become a write transaction
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40)
 
 
 def migrate(engine: Engine) -> None:

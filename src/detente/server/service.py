@@ -285,8 +285,9 @@ def private_model(db: Session, neg: Negotiation) -> CompiledScenario:
     cs = compiled(neg)
     values = np.zeros_like(cs.values)
     reservation = cs.reservation.copy()
+    rows = {v.party: v for v in db.scalars(select(Valuation).where(Valuation.negotiation_id == neg.id))}
     for i, party in enumerate(cs.party_ids):
-        row = _valuation(db, neg.id, party)
+        row = rows[party]
         table = json.loads(row.values_json)
         for k, move in enumerate(cs.move_ids):
             for j, option in enumerate(cs.option_ids[k]):
@@ -364,33 +365,44 @@ def _responses(db: Session, pid: int) -> list[Response]:
     return list(db.scalars(select(Response).where(Response.proposal_id == pid).order_by(Response.party)))
 
 
-def proposal_view(db: Session, neg: Negotiation, member: Member, prop: Proposal) -> dict[str, Any]:
+def proposal_views(
+    db: Session, neg: Negotiation, member: Member, props: list[Proposal]
+) -> list[dict[str, Any]]:
+    """What ``member`` may see of each proposal: the choices; its own party's utility and margin (a
+    delegate); the responses only once every party has responded. One pass: the private model and the
+    responses are read once for the whole list."""
     cs = compiled(neg)
-    choices = json.loads(prop.choices_json)
-    out: dict[str, Any] = {"id": prop.id, "choices": choices}
-    if member.role == "delegate" and member.party:
-        priv = private_model(db, neg)
-        i = cs.party_ids.index(member.party)
-        u = float(priv.utilities(priv.choices_from_ids(choices))[i])
-        out["party"] = member.party
-        out["utility"] = u
-        out["margin"] = u - float(priv.reservation[i])
-        mine = db.scalar(
-            select(Response).where(Response.proposal_id == prop.id, Response.party == member.party)
-        )
-        out["my_response"] = None if mine is None else mine.accept
-    responses = _responses(db, prop.id)
-    complete = len(responses) == cs.n_parties
-    out["responded"] = len(responses)
-    out["responses"] = {r.party: r.accept for r in responses} if complete else None
-    out["accepted_by_all"] = complete and all(r.accept for r in responses)
+    ids = [p.id for p in props]
+    by_proposal: dict[int, list[Response]] = {pid: [] for pid in ids}
+    if ids:
+        for r in db.scalars(select(Response).where(Response.proposal_id.in_(ids)).order_by(Response.party)):
+            by_proposal[r.proposal_id].append(r)
+    priv = private_model(db, neg) if member.role == "delegate" and member.party else None
+    out: list[dict[str, Any]] = []
+    for prop in props:
+        choices = json.loads(prop.choices_json)
+        view: dict[str, Any] = {"id": prop.id, "choices": choices}
+        responses = by_proposal[prop.id]
+        if priv is not None and member.party:
+            i = cs.party_ids.index(member.party)
+            u = float(priv.utilities(priv.choices_from_ids(choices))[i])
+            view["party"] = member.party
+            view["utility"] = u
+            view["margin"] = u - float(priv.reservation[i])
+            mine = next((r for r in responses if r.party == member.party), None)
+            view["my_response"] = None if mine is None else mine.accept
+        complete = len(responses) == cs.n_parties
+        view["responded"] = len(responses)
+        view["responses"] = {r.party: r.accept for r in responses} if complete else None
+        view["accepted_by_all"] = complete and all(r.accept for r in responses)
+        out.append(view)
     return out
 
 
 def list_proposals(db: Session, actor: User, nid: int) -> list[dict[str, Any]]:
     neg, member = require_member(db, actor, nid)
-    props = db.scalars(select(Proposal).where(Proposal.negotiation_id == nid).order_by(Proposal.id))
-    return [proposal_view(db, neg, member, p) for p in props]
+    props = list(db.scalars(select(Proposal).where(Proposal.negotiation_id == nid).order_by(Proposal.id)))
+    return proposal_views(db, neg, member, props)
 
 
 def get_proposal(db: Session, actor: User, nid: int, pid: int) -> dict[str, Any]:
@@ -398,7 +410,7 @@ def get_proposal(db: Session, actor: User, nid: int, pid: int) -> dict[str, Any]
     prop = db.get(Proposal, pid)
     if prop is None or prop.negotiation_id != nid:
         raise NotFound("no such proposal")
-    return proposal_view(db, neg, member, prop)
+    return proposal_views(db, neg, member, [prop])[0]
 
 
 def respond(db: Session, actor: User, nid: int, pid: int, accept: Any) -> dict[str, Any]:
@@ -420,7 +432,7 @@ def respond(db: Session, actor: User, nid: int, pid: int, accept: Any) -> dict[s
         row.accept, row.user_id, row.at = accept, actor.id, now()
     db.flush()
     audit(db, actor, "respond", nid, f"proposal={pid} party={member.party}")
-    return proposal_view(db, neg, member, prop)
+    return proposal_views(db, neg, member, [prop])[0]
 
 
 def improvements(db: Session, actor: User, nid: int) -> dict[str, Any]:

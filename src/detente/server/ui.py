@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from detente.server import security, service
-from detente.server.api import get_db, login_user
+from detente.server.api import Id, Writes, get_db, login_user
 from detente.server.models import Token, User
 
 router = APIRouter(include_in_schema=False)
@@ -69,6 +69,7 @@ def login_form(request: Request) -> HTMLResponse:
 
 @router.post("/login")
 def login(
+    _lock: Writes,
     request: Request,
     db: DB,
     username: Annotated[str, Form(max_length=64)],
@@ -92,7 +93,7 @@ def login(
 
 
 @router.post("/logout")
-async def logout(request: Request, db: DB, sess: Sess) -> Response:
+async def logout(_lock: Writes, request: Request, db: DB, sess: Sess) -> Response:
     await check_csrf(request, sess)
     token = request.cookies.get(COOKIE)
     if token:
@@ -109,7 +110,7 @@ def home(request: Request, db: DB, sess: Sess) -> HTMLResponse:
 
 
 @router.get("/n/{nid}", response_class=HTMLResponse)
-def overview(request: Request, nid: int, db: DB, sess: Sess) -> HTMLResponse:
+def overview(request: Request, nid: Id, db: DB, sess: Sess) -> HTMLResponse:
     try:
         neg, member = service.require_member(db, sess[0], nid)
         proposals = service.list_proposals(db, sess[0], nid)
@@ -121,7 +122,7 @@ def overview(request: Request, nid: int, db: DB, sess: Sess) -> HTMLResponse:
 
 
 @router.get("/n/{nid}/valuations", response_class=HTMLResponse)
-def valuations(request: Request, nid: int, db: DB, sess: Sess) -> HTMLResponse:
+def valuations(request: Request, nid: Id, db: DB, sess: Sess) -> HTMLResponse:
     try:
         neg, member = service.require_member(db, sess[0], nid)
         if member.party is None:
@@ -143,7 +144,7 @@ def valuations(request: Request, nid: int, db: DB, sess: Sess) -> HTMLResponse:
 
 
 @router.post("/n/{nid}/valuations", response_class=HTMLResponse)
-async def save_valuations(request: Request, nid: int, db: DB, sess: Sess) -> HTMLResponse:
+async def save_valuations(_lock: Writes, request: Request, nid: Id, db: DB, sess: Sess) -> HTMLResponse:
     await check_csrf(request, sess)
     form = await request.form()
     try:
@@ -174,7 +175,7 @@ async def save_valuations(request: Request, nid: int, db: DB, sess: Sess) -> HTM
 
 
 @router.get("/n/{nid}/suggestions", response_class=HTMLResponse)
-def suggestions(request: Request, nid: int, db: DB, sess: Sess, concept: str = "nash") -> HTMLResponse:
+def suggestions(request: Request, nid: Id, db: DB, sess: Sess, concept: str = "nash") -> HTMLResponse:
     try:
         out = service.suggestions(db, sess[0], nid, concept)
         neg, _ = service.require_member(db, sess[0], nid)
@@ -184,7 +185,7 @@ def suggestions(request: Request, nid: int, db: DB, sess: Sess, concept: str = "
 
 
 @router.post("/n/{nid}/proposals")
-async def propose(request: Request, nid: int, db: DB, sess: Sess) -> Response:
+async def propose(_lock: Writes, request: Request, nid: Id, db: DB, sess: Sess) -> Response:
     await check_csrf(request, sess)
     form = await request.form()
     try:
@@ -202,7 +203,7 @@ async def propose(request: Request, nid: int, db: DB, sess: Sess) -> Response:
 
 
 @router.post("/n/{nid}/proposals/{pid}/respond")
-async def respond(request: Request, nid: int, pid: int, db: DB, sess: Sess) -> Response:
+async def respond(_lock: Writes, request: Request, nid: Id, pid: Id, db: DB, sess: Sess) -> Response:
     await check_csrf(request, sess)
     form = await request.form()
     try:
