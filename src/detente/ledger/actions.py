@@ -19,7 +19,13 @@ from typing import Any
 
 from detente.ledger.canonical import ZERO_HASH, sha256_hex
 from detente.ledger.entries import EVENTS, FORMAT, Entry, entry_hash
-from detente.ledger.keys import load_private_key, load_public_key, public_key_text, sign_hash
+from detente.ledger.keys import (
+    load_private_key,
+    load_public_key,
+    parse_public_key,
+    public_key_text,
+    sign_hash,
+)
 from detente.ledger.rules import check_entry
 from detente.ledger.store import (
     MAX_NOTE,
@@ -68,8 +74,7 @@ def init_ledger(
         raise LedgerError(
             f"{roadmap_path}: not JSON ({exc}); give the file `detente roadmap --format json` prints"
         ) from None
-    _check_roadmap(rm, roadmap_path, {p.id for p in sc.parties}, {m.id for m in sc.moves})
-    rm.pop("seconds", None)  # a timing field, not part of the plan
+    check_roadmap(rm, roadmap_path, {p.id for p in sc.parties}, {m.id for m in sc.moves})
     folder = Path(keys)
     missing = [p.id for p in sc.parties if not (folder / f"{p.id}.pub").is_file()]
     if missing:
@@ -77,19 +82,42 @@ def init_ledger(
             f"{folder}: no public key for {', '.join(missing)}; create them with "
             + "; ".join(f"`detente ledger keygen {m} -o {folder}`" for m in missing[:3])
         )
+    entry = make_genesis(
+        scenario_name=scenario_path.name,
+        scenario_bytes=scenario_bytes,
+        title=sc.meta.title,
+        roadmap=rm,
+        keys={p.id: load_public_key(folder / f"{p.id}.pub") for p in sc.parties},
+        start=start,
+        time=time,
+    )
+    atomic_write_text(target, entry.line() + "\n", overwrite=True)
+    fsync_dir(target.resolve().parent)
+    return entry
+
+
+def make_genesis(
+    *,
+    scenario_name: str,
+    scenario_bytes: bytes,
+    title: str,
+    roadmap: dict[str, Any],
+    keys: dict[str, str],
+    start: str | None = None,
+    time: str | None = None,
+) -> Entry:
+    """The genesis entry binding a scenario (by SHA-256), a roadmap, the parties' public keys and day 0."""
     start_day = start or date.today().isoformat()
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", start_day):
         raise LedgerError(f"--start {start_day!r} is not an ISO date (YYYY-MM-DD)")
     check_time(start_day)
+    for party, key in keys.items():
+        parse_public_key(key, f"the public key of {party}")
     data: dict[str, Any] = {
         "format": FORMAT,
-        "scenario": {
-            "file": scenario_path.name,
-            "sha256": sha256_hex(scenario_bytes),
-            "title": sc.meta.title,
-        },
-        "roadmap": rm,
-        "keys": {p.id: load_public_key(folder / f"{p.id}.pub") for p in sc.parties},
+        "scenario": {"file": scenario_name, "sha256": sha256_hex(scenario_bytes), "title": title},
+        "roadmap": {k: v for k, v in roadmap.items() if k != "seconds"},  # "seconds" is timing, not plan
+        "keys": dict(keys),
         "start": start_day,
     }
     body: dict[str, Any] = {
@@ -103,13 +131,10 @@ def init_ledger(
         "prev": ZERO_HASH,
         "data": data,
     }
-    entry = Entry(**body, hash=entry_hash(body), sig=None)
-    atomic_write_text(target, entry.line() + "\n", overwrite=True)
-    fsync_dir(target.resolve().parent)
-    return entry
+    return Entry(**body, hash=entry_hash(body), sig=None)
 
 
-def _check_roadmap(rm: Any, where: Path, parties: set[str], moves: set[str]) -> None:
+def check_roadmap(rm: Any, where: Path | str, parties: set[str], moves: set[str]) -> None:
     if not isinstance(rm, dict) or not isinstance(rm.get("phases"), list) or not rm["phases"]:
         raise LedgerError(f"{where}: no 'phases' list; give the file `detente roadmap --format json` prints")
     for k, phase in enumerate(rm["phases"]):

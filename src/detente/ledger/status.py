@@ -132,7 +132,11 @@ def _day(value: str) -> date:
 
 def ledger_status(path: str | Path, *, as_of: str | None = None) -> LedgerStatus:
     """The status of the ledger at ``path`` on ``as_of`` (ISO date; default today, UTC)."""
-    entries = read_ledger(path)
+    return status_of(read_ledger(path), str(path), as_of=as_of)
+
+
+def status_of(entries: list[Entry], path: str, *, as_of: str | None = None) -> LedgerStatus:
+    """The status of verified ``entries`` (genesis first) on ``as_of``."""
     genesis = Genesis.from_entry(entries[0])
     state = LedgerState.start(genesis)
     for e in entries[1:]:
@@ -192,7 +196,7 @@ def ledger_status(path: str | Path, *, as_of: str | None = None) -> LedgerStatus
 
     snapbacks, withheld = _snapbacks(state)
     return LedgerStatus(
-        path=str(path),
+        path=path,
         title=genesis.title,
         start=genesis.start,
         as_of=today.isoformat(),

@@ -63,6 +63,11 @@ def _split(path: Path, data: bytes) -> RawLedger:
     return RawLedger(path, lines, torn, len(data))
 
 
+def raw_from_text(text: str, name: str = "<ledger>") -> RawLedger:
+    """A ledger held as text (e.g. in the workspace database), split like a file."""
+    return _split(Path(name), text.encode("utf-8"))
+
+
 def read_raw(path: str | Path) -> RawLedger:
     p = Path(path)
     check_regular(p, "ledger")

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -73,6 +74,19 @@ class ProposalIn(Strict):
 
 class ResponseIn(Strict):
     accept: bool
+
+
+class KeyIn(Strict):
+    public_key: str = Field(max_length=64, description="Base64 of the party's 32-byte Ed25519 public key.")
+
+
+class LedgerIn(Strict):
+    roadmap: dict[str, Any] = Field(description="The roadmap JSON (`detente roadmap --format json`).")
+    start: str | None = Field(default=None, max_length=10, description="Day 0 (YYYY-MM-DD; default today).")
+
+
+class EntryIn(Strict):
+    entry: str = Field(max_length=20_000, description="One ledger line signed by your party's key.")
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -246,3 +260,50 @@ def get_audit(db: DB, me: Me, limit: Annotated[int, Query(ge=1, le=1000)] = 100)
         }
         for r in rows
     ]
+
+
+@router.put("/negotiations/{nid}/ledger/keys/{party}")
+def register_key(_lock: Writes, nid: Id, party: str, body: KeyIn, db: DB, me: Me) -> dict[str, str]:
+    from detente.server import ledger
+
+    out = ledger.register_key(db, me, nid, party, body.public_key)
+    db.commit()
+    return out
+
+
+@router.post("/negotiations/{nid}/ledger", status_code=201)
+def start_ledger(_lock: Writes, nid: Id, body: LedgerIn, db: DB, me: Me) -> dict[str, Any]:
+    from detente.server import ledger
+
+    out = ledger.start_ledger(db, me, nid, body.roadmap, body.start)
+    db.commit()
+    return out
+
+
+@router.get("/negotiations/{nid}/ledger", response_class=PlainTextResponse)
+def export_ledger(nid: Id, db: DB, me: Me) -> PlainTextResponse:
+    """The ledger as JSON Lines: save it and run `detente ledger verify` on it."""
+    from detente.server import ledger
+
+    return PlainTextResponse(ledger.ledger_text(db, me, nid), media_type="application/jsonl")
+
+
+@router.post("/negotiations/{nid}/ledger/entries", status_code=201)
+def append_entry(_lock: Writes, nid: Id, body: EntryIn, db: DB, me: Me) -> dict[str, Any]:
+    from detente.server import ledger
+
+    out = ledger.append_line(db, me, nid, body.entry)
+    db.commit()
+    return out
+
+
+@router.get("/negotiations/{nid}/ledger/status")
+def ledger_status(
+    nid: Id,
+    db: DB,
+    me: Me,
+    as_of: Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+) -> dict[str, Any]:
+    from detente.server import ledger
+
+    return ledger.ledger_status_doc(db, me, nid, as_of)

@@ -109,3 +109,30 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64), nullable=False)
     negotiation_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str | None] = mapped_column(String(500))
+
+
+class PartyKey(Base):
+    """A delegation's Ed25519 *public* key for the implementation ledger (private keys never reach the server)."""
+
+    __tablename__ = "party_keys"
+    __table_args__ = (UniqueConstraint("negotiation_id", "party"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    negotiation_id: Mapped[int] = mapped_column(
+        ForeignKey("negotiations.id", ondelete="CASCADE"), nullable=False
+    )
+    party: Mapped[str] = mapped_column(String(64), nullable=False)
+    public_key: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class LedgerLine(Base):
+    """One line of a negotiation's implementation ledger (docs/ledger.md), in order; (negotiation, index)
+    is unique, so two concurrent appends cannot both extend the same head."""
+
+    __tablename__ = "ledger_lines"
+    __table_args__ = (UniqueConstraint("negotiation_id", "idx"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    negotiation_id: Mapped[int] = mapped_column(
+        ForeignKey("negotiations.id", ondelete="CASCADE"), nullable=False
+    )
+    idx: Mapped[int] = mapped_column(Integer, nullable=False)
+    line: Mapped[str] = mapped_column(Text, nullable=False)

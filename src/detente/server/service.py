@@ -361,7 +361,7 @@ def create_proposal(db: Session, actor: User, nid: int, choices: Any) -> Proposa
     return row
 
 
-def _responses(db: Session, pid: int) -> list[Response]:
+def responses_of(db: Session, pid: int) -> list[Response]:
     return list(db.scalars(select(Response).where(Response.proposal_id == pid).order_by(Response.party)))
 
 
@@ -423,7 +423,7 @@ def respond(db: Session, actor: User, nid: int, pid: int, accept: Any) -> dict[s
     if not isinstance(accept, bool):
         raise Invalid("accept: true or false")
     cs = compiled(neg)
-    if len(_responses(db, pid)) == cs.n_parties:
+    if len(responses_of(db, pid)) == cs.n_parties:
         raise Conflict("every party has responded; the responses are final")
     row = db.scalar(select(Response).where(Response.proposal_id == pid, Response.party == member.party))
     if row is None:
@@ -446,7 +446,7 @@ def improvements(db: Session, actor: User, nid: int) -> dict[str, Any]:
     for prop in db.scalars(
         select(Proposal).where(Proposal.negotiation_id == nid).order_by(Proposal.id.desc())
     ):
-        rs = _responses(db, prop.id)
+        rs = responses_of(db, prop.id)
         if len(rs) == cs.n_parties and all(r.accept for r in rs):
             accepted = prop
             break

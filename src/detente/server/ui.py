@@ -116,9 +116,33 @@ def overview(request: Request, nid: Id, db: DB, sess: Sess) -> HTMLResponse:
         proposals = service.list_proposals(db, sess[0], nid)
     except service.ServiceError as exc:
         return _error(request, sess, exc)
+    from detente.server import ledger
+
+    try:
+        status = ledger.ledger_status_doc(db, sess[0], nid, None)
+    except service.NotFound:
+        status = None
     return page(
-        request, "negotiation.html", sess, n=service.public_view(neg), member=member, proposals=proposals
+        request,
+        "negotiation.html",
+        sess,
+        n=service.public_view(neg),
+        member=member,
+        proposals=proposals,
+        ledger=status,
     )
+
+
+@router.get("/n/{nid}/ledger.jsonl")
+def ledger_export(request: Request, nid: Id, db: DB, sess: Sess) -> Response:
+    from detente.server import ledger
+
+    try:
+        text = ledger.ledger_text(db, sess[0], nid)
+    except service.ServiceError as exc:
+        return _error(request, sess, exc)
+    return Response(text, media_type="application/jsonl",
+                    headers={"Content-Disposition": f'attachment; filename="negotiation-{nid}.ledger"'})  # fmt: skip
 
 
 @router.get("/n/{nid}/valuations", response_class=HTMLResponse)
