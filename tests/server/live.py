@@ -70,8 +70,8 @@ class LiveServer:
         return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-def live_server(folder: Path) -> LiveServer:
-    """A started server with users admin, med, alice (delegate A), bob (delegate B) and one negotiation."""
+def live_server(folder: Path, scenario: str = SCENARIO_TEXT, parties: tuple[str, str] = ("A", "B")) -> LiveServer:
+    """A started server with users admin, med, alice and bob (delegates of ``parties``) and one negotiation."""
     (folder / "pw").write_text(PASSWORD + "\n")
     db = f"sqlite:///{folder / 'workspace.db'}"
     made = cli(
@@ -87,14 +87,14 @@ def live_server(folder: Path) -> LiveServer:
         ).raise_for_status()
     r = httpx.post(
         f"{server.url}/api/negotiations",
-        json={"scenario": SCENARIO_TEXT, "mediator": "med"},
+        json={"scenario": scenario, "mediator": "med"},
         headers=admin,
         timeout=30,
     )
     r.raise_for_status()
     nid = r.json()["id"]
     med = server.token("med")
-    for user, party in (("alice", "A"), ("bob", "B")):
+    for user, party in zip(("alice", "bob"), parties, strict=True):
         httpx.post(f"{server.url}/api/negotiations/{nid}/members", json={"username": user, "role": "delegate", "party": party},
                    headers=med).raise_for_status()  # fmt: skip
     return server

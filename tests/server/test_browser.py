@@ -63,7 +63,7 @@ def test_login_valuations_propose_accept(server: LiveServer, tmp_path: Path) -> 
             med = login("med")
             med.get_by_role("link", name="Freeze for relief (workspace test)").click()
             med.get_by_role("button", name="Suggest (welfare)").click()
-            expect(med.locator("#suggestions")).to_contain_text("office: yes")
+            expect(med.locator("#suggestions")).to_contain_text("Liaison offices (office): yes")
             med.screenshot(path=str(tmp_path / "mediator.png"), full_page=True)
             med.locator("#suggestions").get_by_role("button", name="Propose this").first.click()
             expect(med.get_by_role("heading", name="Proposal 1")).to_be_visible()

@@ -205,7 +205,17 @@ def suggestions(request: Request, nid: Id, db: DB, sess: Sess, concept: str = "n
         neg, _ = service.require_member(db, sess[0], nid)
     except service.ServiceError as exc:
         return HTMLResponse(f'<p class="error" role="alert">{_esc(exc.message)}</p>', status_code=exc.status)
-    return page(request, "_suggestions.html", sess, n=service.public_view(neg), s=out)
+    view = service.public_view(neg)
+    changes = []  # per package: (move name, option label) for every move away from its status quo
+    for pkg in out["packages"]:
+        rows = []
+        for m in view["moves"]:
+            chosen = pkg["choices"][m["id"]]
+            if chosen != m["status_quo"]:
+                label = next(o["label"] or o["id"] for o in m["options"] if o["id"] == chosen)
+                rows.append((m["name"], m["id"], label))
+        changes.append(rows)
+    return page(request, "_suggestions.html", sess, n=view, s=out, changes=changes)
 
 
 @router.post("/n/{nid}/proposals")
