@@ -15,7 +15,9 @@ from tests.server.live import cli, live_server
 def test_add_user_backup_restore(tmp_path: Path) -> None:
     (tmp_path / "pw").write_text(PASSWORD + "\n")
     db = f"sqlite:///{tmp_path / 'a.db'}"
-    ok = cli("workspace", "add-user", "root", "--role", "admin", "--password-file", "pw", "--db", db, cwd=tmp_path)
+    ok = cli(
+        "workspace", "add-user", "root", "--role", "admin", "--password-file", "pw", "--db", db, cwd=tmp_path
+    )
     assert ok.returncode == 0 and "user root (admin) created" in ok.stdout
     dup = cli("workspace", "add-user", "root", "--password-file", "pw", "--db", db, cwd=tmp_path)
     assert dup.returncode == 2 and "exists already" in dup.stderr and "Traceback" not in dup.stderr
@@ -26,14 +28,19 @@ def test_add_user_backup_restore(tmp_path: Path) -> None:
     assert cli("workspace", "backup", "-o", "b.json", "--db", db, cwd=tmp_path).returncode == 0
     assert stat.S_IMODE((tmp_path / "b.json").stat().st_mode) == 0o600
     doc = json.loads((tmp_path / "b.json").read_text())
-    assert [u["username"] for u in doc["tables"]["users"]] == ["root"] and PASSWORD not in (tmp_path / "b.json").read_text()
+    assert [u["username"] for u in doc["tables"]["users"]] == ["root"] and PASSWORD not in (
+        tmp_path / "b.json"
+    ).read_text()
     again = cli("workspace", "backup", "-o", "b.json", "--db", db, cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
     into_full = cli("workspace", "restore", "b.json", "--db", db, cwd=tmp_path)
     assert into_full.returncode == 2 and "not empty" in into_full.stderr
     db2 = f"sqlite:///{tmp_path / 'b.db'}"
     assert cli("workspace", "restore", "b.json", "--db", db2, cwd=tmp_path).returncode == 0
-    assert cli("workspace", "add-user", "root", "--password-file", "pw", "--db", db2, cwd=tmp_path).returncode == 2
+    assert (
+        cli("workspace", "add-user", "root", "--password-file", "pw", "--db", db2, cwd=tmp_path).returncode
+        == 2
+    )
 
 
 def test_serve_starts_and_backup_restores_a_live_workspace(tmp_path: Path) -> None:
@@ -52,6 +59,9 @@ def test_serve_starts_and_backup_restores_a_live_workspace(tmp_path: Path) -> No
     copy.start()
     try:
         alice = copy.token("alice")
-        assert httpx.get(f"{copy.url}/api/negotiations/1/valuations/A", headers=alice).json()["reservation"] == -2
+        assert (
+            httpx.get(f"{copy.url}/api/negotiations/1/valuations/A", headers=alice).json()["reservation"]
+            == -2
+        )
     finally:
         copy.stop()

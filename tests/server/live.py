@@ -70,7 +70,9 @@ class LiveServer:
         return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-def live_server(folder: Path, scenario: str = SCENARIO_TEXT, parties: tuple[str, str] = ("A", "B")) -> LiveServer:
+def live_server(
+    folder: Path, scenario: str = SCENARIO_TEXT, parties: tuple[str, str] = ("A", "B")
+) -> LiveServer:
     """A started server with users admin, med, alice and bob (delegates of ``parties``) and one negotiation."""
     (folder / "pw").write_text(PASSWORD + "\n")
     db = f"sqlite:///{folder / 'workspace.db'}"
