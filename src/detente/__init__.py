@@ -18,6 +18,18 @@ from detente.model.scenario import Scenario
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """Heavier entry points, imported on first use: ``detente.forecast(...)`` (the package is callable)
+    and ``detente.validate_forecasts(...)``."""
+    if name in ("forecast", "validate_forecasts"):
+        import importlib
+
+        module = importlib.import_module("detente.forecast")
+        return module if name == "forecast" else module.validate_forecasts
+    raise AttributeError(f"module 'detente' has no attribute '{name}'")
+
+
 __all__ = [
     "CompiledScenario",
     "DetenteError",
@@ -27,7 +39,9 @@ __all__ = [
     "ScenarioError",
     "compile_scenario",
     "dump_scenario",
+    "forecast",
     "load_scenario",
     "parse_scenario",
     "save_scenario",
+    "validate_forecasts",
 ]
