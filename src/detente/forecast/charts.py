@@ -33,7 +33,15 @@ def trajectory_chart(result: IssueForecast, path: str | Path, *, overwrite: bool
         t = m.trajectory
         rounds = range(t.rounds + 1)
         for i, actor in enumerate(issue.actors):
-            ax.plot(rounds, t.positions[:, i], color=OKABE_ITO[i % 7], lw=1, alpha=0.8, label=actor)
+            ax.plot(
+                rounds,
+                t.positions[:, i],
+                color=OKABE_ITO[i % 7],
+                ls=("-", "--", ":", "-.")[(i // 7) % 4],
+                lw=1,
+                alpha=0.8,
+                label=actor,
+            )
         ax.plot(rounds, t.outcome, color="black", lw=2.5, label="forecast")
         ax.fill_between(
             [t.rounds - 0.3, t.rounds + 0.3], m.low, m.high, color="grey", alpha=0.3, label="80 % interval"
