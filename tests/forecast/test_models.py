@@ -86,3 +86,20 @@ def test_frames() -> None:
     df = r.to_frame()
     assert list(df["model"]) == ["compromise", "bdm", "smp"]
     assert set(r.trajectory_frame().columns) == {"model", "round", "actor", "position", "forecast"}
+
+
+def test_public_api(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import detente as dt
+
+    table = tmp_path / "t.csv"
+    table.write_text("actor,influence,position,salience\nA,1,0,100\nB,3,100,50\n", encoding="utf-8")
+    r = dt.forecast(table, draws=5)
+    assert r.stats.weighted_mean == pytest.approx(60.0)  # 150·100 / 250
+    assert list(r.to_frame()["model"]) == ["compromise", "bdm", "smp"]
+    one = dt.forecast(make_issue(["A", "B"], [1, 3], [0, 100], [100, 50]), model="compromise", draws=5)
+    assert one.model("compromise").forecast == pytest.approx(60.0)
+    with pytest.raises(dt.DetenteError, match="unknown model"):
+        dt.forecast(table, model="nope")
+    with pytest.raises(dt.DetenteError, match="expected a .csv table"):
+        dt.forecast(tmp_path / "x.txt")
+    assert callable(dt.validate_forecasts)

@@ -94,7 +94,7 @@ def _print_issue(r: IssueForecast) -> None:
     )
     t = Table(title="Models", title_justify="left")
     for col in ("model", "forecast", "80 % interval", "rounds", "converged"):
-        t.add_column(col, justify="left" if col == "model" else "right")
+        t.add_column(col, justify="left" if col == "model" else "right", overflow="fold")
     for m in r.models:
         t.add_row(
             m.model,
@@ -123,9 +123,9 @@ def _print_scenario(sf: ScenarioForecast) -> None:
     console.rule(f"[bold]Forecast — {sf.title}")
     console.print(f"Model: {sf.model}; option probabilities from {sf.draws} seeded draws.", highlight=False)
     t = Table(title="Where talks are heading vs. where a fair deal lies", title_justify="left")
-    t.add_column("move")
-    t.add_column("most likely (p)")
-    t.add_column("Nash")
+    t.add_column("move", overflow="fold")
+    t.add_column("most likely (p)", overflow="fold")
+    t.add_column("Nash", overflow="fold")
     for m in sf.moves:
         p = max(o.probability for o in m.options)
         mark = "" if m.most_likely == m.nash else " [bold]≠[/]"
@@ -183,7 +183,7 @@ def _print_validation(r: ValidationResult) -> None:
     )
     t = Table(title="Errors on the 0–100 scale (lower is better)", title_justify="left")
     for col in ("model", "kind", "n", "MAE", "median", "hits ≤10"):
-        t.add_column(col, justify="left" if col in ("model", "kind") else "right")
+        t.add_column(col, justify="left" if col in ("model", "kind") else "right", overflow="fold")
     best = min(s.mae for s in r.scores if s.baseline)
     for s in sorted(r.scores, key=lambda s: s.mae):
         kind = "baseline" if s.baseline else "model, CV" if s.cross_validated else "model"
