@@ -129,8 +129,16 @@ class ScenarioForecast:
         }
 
 
-def move_issue(cs: CompiledScenario, k: int) -> Issue:
-    """The spatial issue of move k (see the module docstring)."""
+def stakes(cs: CompiledScenario) -> FloatArray:
+    """(M, P) spread of each party's values over each move: max_o v_ik(o) − min_o v_ik(o)."""
+    return np.maximum.reduceat(cs.values, cs.offsets[:-1], axis=0) - np.minimum.reduceat(
+        cs.values, cs.offsets[:-1], axis=0
+    )
+
+
+def move_issue(cs: CompiledScenario, k: int, spread: FloatArray | None = None) -> Issue:
+    """The spatial issue of move k (see the module docstring); ``spread`` = :func:`stakes` (cs), if
+    already computed."""
     values = cs.values[cs.offsets[k] : cs.offsets[k + 1]]  # (m, P)
     m = values.shape[0]
     grid = 100.0 * np.arange(m) / (m - 1)
@@ -138,15 +146,7 @@ def move_issue(cs: CompiledScenario, k: int) -> Issue:
     tied = np.isclose(values, top[None, :])
     sq = int(cs.status_quo[k])
     pref = np.where(tied[sq], sq, np.argmax(tied, axis=0))
-    spread = np.asarray(
-        [
-            (
-                cs.values[cs.offsets[j] : cs.offsets[j + 1]].max(axis=0)
-                - cs.values[cs.offsets[j] : cs.offsets[j + 1]].min(axis=0)
-            )
-            for j in range(cs.n_moves)
-        ]
-    )  # (M, P)
+    spread = stakes(cs) if spread is None else spread
     stake = spread.sum(axis=0)
     sal = np.divide(100.0 * spread[k], stake, out=np.zeros(cs.n_parties), where=stake > 0)
     return Issue(cs.move_ids[k], cs.party_ids, cs.weight.astype(np.float64), grid[pref], sal, (0.0, 100.0))
@@ -174,8 +174,9 @@ def forecast_scenario(
     choice = np.zeros(cs.n_moves, dtype=np.int64)
     points: list[float] = []
     probs: list[FloatArray] = []
+    spread = stakes(cs)
     for k in range(cs.n_moves):
-        issue = move_issue(cs, k)
+        issue = move_issue(cs, k, spread)
         point = run_model(issue, name).forecast
         p = option_probabilities(
             perturbed_forecasts(issue, name, draws=draws, seed=seed + k), int(cs.n_options[k])

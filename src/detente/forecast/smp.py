@@ -1,7 +1,7 @@
 """A probabilistic-Condorcet bargaining model after KTAB's Spatial Model of Politics (SMP, KAPSARC),
-one-dimensional, with KTAB's documented defaults: proportional voting, the linear victory-probability
-model, conditional probabilistic-Condorcet election (PCE), and deterministic state transitions (a
-seeded stochastic variant draws each actor's accepted bargain from the PCE instead).
+one-dimensional, with the defaults as we read them in KTAB's source: proportional voting, the linear
+victory-probability model and the conditional probabilistic-Condorcet election (PCE). Transitions are
+deterministic here; a seeded stochastic variant draws each actor's accepted bargain from the PCE.
 
 Positions x ∈ [0, 1], saliences s ∈ [0, 1], weights w = c·s, risk-neutral utilities
 u_k(y) = 1 − |y − x_k|. In each round:
@@ -19,7 +19,7 @@ u_k(y) = 1 − |y − x_k|. In each round:
   (deterministic) or to one drawn from π (stochastic variant).
 
 The forecast after each round is the PCE expectation over the actors' positions, Σ_a π_a x_a. Rounds
-stop when no position moves by more than ``tol`` or after ``max_rounds`` (100, KTAB's default).
+stop when no position moves by more than ``tol`` or after ``max_rounds`` (100).
 """
 
 from __future__ import annotations
