@@ -77,3 +77,18 @@ def test_bad_table_exits_2_without_traceback(capsys: pytest.CaptureFixture[str])
 def test_help_has_an_example(capsys: pytest.CaptureFixture[str], command: str) -> None:
     code, out, _ = cli(capsys, command, "--help")
     assert code == 0 and "Example" in out
+
+
+def test_json_outputs_match_their_schemas(capsys: pytest.CaptureFixture[str]) -> None:
+    from detente.forecast.outputs import ForecastOutput, ForecastScenarioOutput, ForecastValidateOutput
+
+    table = str(FIXTURES / "forecast" / "three-equal.csv")
+    for args, model in (
+        (("forecast", table, "--draws", "5"), ForecastOutput),
+        (("forecast", TWO, "--draws", "5"), ForecastScenarioOutput),
+        (("forecast-validate", TINY, "--folds", "3"), ForecastValidateOutput),
+    ):
+        code, out, _ = cli(capsys, *args, "--format", "json")
+        assert code == 0
+        data = json.loads(out)
+        assert model.model_validate(data).model_dump(mode="json") == data

@@ -13,6 +13,8 @@ from detente.model.compiled import FloatArray
 if TYPE_CHECKING:
     import pandas as pd
 
+    from detente.forecast.outputs import ModelRun, ScoreOutput
+
 
 @dataclass(frozen=True, eq=False)
 class ModelForecast:
@@ -27,24 +29,26 @@ class ModelForecast:
     draws: FloatArray
     seed: int
 
-    def to_json(self, issue: Issue) -> dict[str, Any]:
+    def to_output(self, issue: Issue) -> ModelRun:
+        from detente.forecast.outputs import Interval, ModelRun, Round
+
         t = self.trajectory
-        return {
-            "model": self.model,
-            "forecast": self.forecast,
-            "interval": {"low": self.low, "high": self.high, "level": 0.8, "draws": int(self.draws.size)},
-            "seed": self.seed,
-            "rounds": t.rounds,
-            "converged": t.converged,
-            "trajectory": [
-                {
-                    "round": r,
-                    "forecast": float(t.outcome[r]),
-                    "positions": {a: float(t.positions[r, i]) for i, a in enumerate(issue.actors)},
-                }
+        return ModelRun(
+            model=self.model,
+            forecast=self.forecast,
+            interval=Interval(low=self.low, high=self.high, level=0.8, draws=int(self.draws.size)),
+            seed=self.seed,
+            rounds=t.rounds,
+            converged=t.converged,
+            trajectory=[
+                Round(
+                    round=r,
+                    forecast=float(t.outcome[r]),
+                    positions={a: float(t.positions[r, i]) for i, a in enumerate(issue.actors)},
+                )
                 for r in range(t.rounds + 1)
             ],
-        }
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,12 +99,20 @@ class IssueForecast:
         return pd.DataFrame(rows)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "issue": self.issue.name,
-            "actors": list(self.issue.actors),
-            "statistics": self.stats.to_json(),
-            "models": [m.to_json(self.issue) for m in self.models],
-        }
+        """The ``detente forecast TABLE.csv --format json`` document (:class:`ForecastOutput`)."""
+        from detente.forecast.outputs import ForecastOutput, Statistics
+
+        return ForecastOutput(
+            issue=self.issue.name,
+            actors=list(self.issue.actors),
+            statistics=Statistics(
+                weighted_mean=self.stats.weighted_mean,
+                weighted_median=self.stats.weighted_median,
+                condorcet=self.stats.condorcet,
+                mean=self.stats.mean,
+            ),
+            models=[m.to_output(self.issue) for m in self.models],
+        ).model_dump(mode="json")
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,11 @@ class ModelScore:
     hits: float
     cross_validated: bool = False
     description: str = ""
+
+    def to_output(self) -> ScoreOutput:
+        from detente.forecast.outputs import ScoreOutput
+
+        return ScoreOutput(**self.to_json())
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -169,13 +186,16 @@ class ValidationResult:
         return pd.DataFrame(data)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.path,
-            "issues": len(self.issues),
-            "proposals": len(set(self.proposals)),
-            "skipped": self.skipped,
-            "folds": self.folds,
-            "seed": self.seed,
-            "models": [s.to_json() for s in self.scores],
-            "fitted_parameters_per_fold": {m: list(v) for m, v in self.fitted.items()},
-        }
+        """The ``detente forecast-validate --format json`` document (:class:`ForecastValidateOutput`)."""
+        from detente.forecast.outputs import ForecastValidateOutput
+
+        return ForecastValidateOutput(
+            file=self.path,
+            issues=len(self.issues),
+            proposals=len(set(self.proposals)),
+            skipped=self.skipped,
+            folds=self.folds,
+            seed=self.seed,
+            models=[s.to_output() for s in self.scores],
+            fitted_parameters_per_fold={m: list(v) for m, v in self.fitted.items()},
+        ).model_dump(mode="json")

@@ -52,16 +52,6 @@ class MoveForecast:
     most_likely: str
     nash: str | None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "forecast": self.forecast,
-            "most_likely": self.most_likely,
-            "nash": self.nash,
-            "options": [{"id": o.id, "label": o.label, "probability": o.probability} for o in self.options],
-        }
-
 
 @dataclass(frozen=True, eq=False)
 class ScenarioForecast:
@@ -105,28 +95,51 @@ class ScenarioForecast:
         )
 
     def to_json(self) -> dict[str, Any]:
+        """The ``detente forecast FILE.yaml --format json`` document (:class:`ForecastScenarioOutput`)."""
+        from detente.forecast.outputs import (
+            ForecastScenarioOutput,
+            MoveOutput,
+            OptionProbability,
+            PackageOutput,
+        )
+
         def utils(u: FloatArray | None) -> dict[str, float] | None:
             return None if u is None else {p: float(u[i]) for i, p in enumerate(self.party_ids)}
 
-        return {
-            "scenario": self.title,
-            "model": self.model,
-            "method": MODEL_NAMES[self.model],
-            "seed": self.seed,
-            "draws": self.draws,
-            "moves": [m.to_json() for m in self.moves],
-            "most_likely_package": {
-                "choices": {m.id: m.most_likely for m in self.moves},
-                "utilities": utils(self.most_likely_utilities),
-                "acceptable": self.most_likely_acceptable,
-            },
-            "nash_package": {
-                "choices": None if self.nash is None else {m.id: m.nash for m in self.moves},
-                "utilities": utils(self.nash_utilities),
-                "note": self.nash_note,
-            },
-            "moves_in_agreement": self.agreement,
-        }
+        return ForecastScenarioOutput(
+            scenario=self.title,
+            model=self.model,
+            method=MODEL_NAMES[self.model],
+            seed=self.seed,
+            draws=self.draws,
+            moves=[
+                MoveOutput(
+                    id=m.id,
+                    name=m.name,
+                    forecast=m.forecast,
+                    most_likely=m.most_likely,
+                    nash=m.nash,
+                    options=[
+                        OptionProbability(id=o.id, label=o.label, probability=o.probability)
+                        for o in m.options
+                    ],
+                )
+                for m in self.moves
+            ],
+            most_likely_package=PackageOutput(
+                choices={m.id: m.most_likely for m in self.moves},
+                utilities=utils(self.most_likely_utilities),
+                acceptable=self.most_likely_acceptable,
+                note="each move's most probable option",
+            ),
+            nash_package=PackageOutput(
+                choices=None if self.nash is None else {m.id: str(m.nash) for m in self.moves},
+                utilities=utils(self.nash_utilities),
+                acceptable=None if self.nash is None else True,
+                note=self.nash_note,
+            ),
+            moves_in_agreement=self.agreement,
+        ).model_dump(mode="json")
 
 
 def stakes(cs: CompiledScenario) -> FloatArray:
