@@ -9,6 +9,8 @@ The Python API mirrors the CLI verbs::
 Heavy modules (solvers, charts, PDF) are imported lazily by the functions that need them.
 """
 
+from typing import Any
+
 from detente.errors import DetenteError
 from detente.io.errors import Problem, ScenarioError
 from detente.io.loader import load_scenario, parse_scenario
@@ -19,7 +21,7 @@ from detente.model.scenario import Scenario
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:
     """Heavier entry points, imported on first use: ``detente.forecast(...)`` (the package is callable)
     and ``detente.validate_forecasts(...)``."""
     if name in ("forecast", "validate_forecasts"):

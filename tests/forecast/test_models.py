@@ -103,3 +103,17 @@ def test_public_api(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(dt.DetenteError, match="expected a .csv table"):
         dt.forecast(tmp_path / "x.txt")
     assert callable(dt.validate_forecasts)
+
+
+def test_chart_refuses_a_bad_suffix_and_an_existing_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from detente.errors import DetenteError
+    from detente.forecast.charts import trajectory_chart
+
+    r = forecast_issue(make_issue(list("AB"), [1, 1], [0, 10], [50, 50]), draws=3)
+    with pytest.raises(DetenteError, match=r"\.png, \.svg or \.pdf"):
+        trajectory_chart(r, tmp_path / "c.txt")
+    out = trajectory_chart(r, tmp_path / "c.svg")
+    assert out.read_text().lstrip().startswith("<?xml")
+    with pytest.raises(DetenteError, match="--force"):
+        trajectory_chart(r, out)
+    trajectory_chart(r, out, overwrite=True)

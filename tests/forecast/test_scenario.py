@@ -54,3 +54,13 @@ def test_brief_annex_and_api() -> None:
     assert len(annex.rows) == sum(m.most_likely != m.nash for m in sf.moves)
     with pytest.raises(dt.DetenteError, match="one model"):
         dt.forecast(TWO, model="all")
+
+
+def test_no_deal_has_no_nash_package() -> None:
+    sf = forecast_scenario(
+        dt.compile_scenario(dt.load_scenario(FIXTURES / "analysis" / "no-deal.yaml")), draws=5
+    )
+    assert sf.nash is None and all(m.nash is None for m in sf.moves)
+    annex = brief_annex(sf)
+    assert annex.rows == () and "no package is acceptable" in annex.sentence
+    assert sf.to_json()["nash_package"]["choices"] is None
