@@ -64,3 +64,9 @@ def test_no_deal_has_no_nash_package() -> None:
     annex = brief_annex(sf)
     assert annex.rows == () and "no package is acceptable" in annex.sentence
     assert sf.to_json()["nash_package"]["choices"] is None
+
+
+def test_brief_annex_from_a_compiled_scenario() -> None:
+    a = brief_annex(cs(), model="compromise", seed=3)
+    b = brief_annex(forecast_scenario(cs(), "compromise", seed=3))
+    assert a == b and "2 of 2 moves" in a.sentence

@@ -259,9 +259,17 @@ class ForecastAnnex:
     sentence: str
 
 
-def brief_annex(sf: ScenarioForecast, *, max_rows: int = 8) -> ForecastAnnex:
-    """The annex table (moves where the most likely option differs from Nash, most confident first)
-    and a one-sentence summary."""
+def brief_annex(
+    scenario: ScenarioForecast | CompiledScenario,
+    *,
+    model: str = "compromise",
+    seed: int = 0,
+    max_rows: int = 8,
+) -> ForecastAnnex:
+    """The brief-annex material for a scenario: a short table of the moves where the most likely option
+    differs from the Nash package's (most confident first, at most ``max_rows``) and a one-sentence
+    summary. Given a compiled scenario, runs :func:`forecast_scenario` with ``model`` and ``seed`` first."""
+    sf = scenario if isinstance(scenario, ScenarioForecast) else forecast_scenario(scenario, model, seed=seed)
     differ = [m for m in sf.moves if m.nash is not None and m.most_likely != m.nash]
     differ.sort(key=lambda m: -max(o.probability for o in m.options))
     rows = tuple(
