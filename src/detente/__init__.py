@@ -9,6 +9,8 @@ The Python API mirrors the CLI verbs::
 Heavy modules (solvers, charts, PDF) are imported lazily by the functions that need them.
 """
 
+from typing import Any
+
 from detente.errors import DetenteError
 from detente.io.errors import Problem, ScenarioError
 from detente.io.loader import load_scenario, parse_scenario
@@ -17,6 +19,18 @@ from detente.model.compiled import CompiledScenario, LinearConstraint, compile_s
 from detente.model.scenario import Scenario
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Heavier entry points, imported on first use: ``detente.forecast(...)`` (the package is callable)
+    and ``detente.validate_forecasts(...)``."""
+    if name in ("forecast", "validate_forecasts"):
+        import importlib
+
+        module = importlib.import_module("detente.forecast")
+        return module if name == "forecast" else module.validate_forecasts
+    raise AttributeError(f"module 'detente' has no attribute '{name}'")
+
 
 __all__ = [
     "CompiledScenario",
@@ -27,7 +41,9 @@ __all__ = [
     "ScenarioError",
     "compile_scenario",
     "dump_scenario",
+    "forecast",
     "load_scenario",
     "parse_scenario",
     "save_scenario",
+    "validate_forecasts",
 ]

@@ -22,7 +22,16 @@ app = typer.Typer(
 
 # One register() per command group; each module imports its heavy dependencies lazily.
 scenario_cmds.register(app)
-for _module in ("analysis_cmds", "roadmap_cmds", "brief_cmds", "genius_cmds", "ledger_cmds", "server_cmds"):
+COMMAND_MODULES = (
+    "analysis_cmds",
+    "roadmap_cmds",
+    "brief_cmds",
+    "genius_cmds",
+    "forecast_cmds",
+    "ledger_cmds",
+    "server_cmds",
+)
+for _module in COMMAND_MODULES:
     try:
         __import__(f"detente.cli.{_module}")
     except ModuleNotFoundError as _exc:
