@@ -28,6 +28,7 @@ from detente.cli.render import signed
 
 if TYPE_CHECKING:
     from detente.analysis.coalitions import WedgesOutput
+    from detente.analysis.diagnosis import Diagnosis
     from detente.analysis.options import OptionsOutput
     from detente.analysis.report import AnalysisReport, FrontierOutput, SolveOutput
     from detente.model.compiled import CompiledScenario
@@ -541,9 +542,89 @@ def wedges(
     _print_wedges(cs, out, detail)
 
 
+def _print_diagnosis(cs: CompiledScenario, d: Diagnosis) -> None:
+    """Why no deal (the smallest relaxations), or that a deal exists and which red lines bind."""
+    from detente.analysis.diagnosis import describe_package
+    from detente.cli import render
+
+    render.title(f"Diagnosis: {cs.scenario.meta.title}")
+    if d.feasible is None:
+        render.say("[yellow]Undetermined[/]: the time limit was reached first; try a larger --time-limit.")
+    elif d.feasible:
+        render.say("[green]A zone of agreement exists[/]: at least one package is acceptable to every party.")
+        if d.package is not None:
+            render.listing([("for example:", escape(describe_package(cs, d.package)))], indent=0)
+        if d.binding is not None:
+            if not d.binding:
+                render.say("No red line is binding: removing any one alone would not raise welfare.")
+            else:
+                render.heading("Binding red lines (removing one alone raises the maximum welfare)")
+                render.listing([(f"+{b.welfare_gain:g}", escape(b.label)) for b in d.binding])
+    else:
+        render.say("[red]No zone of agreement[/]: no package meets every rule and reservation value at once.")
+        n = d.minimum_size
+        if n is not None:
+            render.say(
+                f"Smallest change that opens one: relax {n} item{'s' if n != 1 else ''} "
+                + ("(proven minimal)" if d.optimal else "(best found; not proven minimal)")
+                + f"; {len(d.relaxations)} alternative{'s' if len(d.relaxations) != 1 else ''}"
+                + ("" if d.complete else " (list incomplete)")
+                + "."
+            )
+        for k, option in enumerate(d.relaxations, start=1):
+            render.heading(f"Alternative {k}")
+            rows = [("relax:", escape(item.words())) for item in option.items]
+            rows.append(("then acceptable:", escape(describe_package(cs, option.package))))
+            render.listing(rows)
+    render.notes(d.notes)
+    render.say(f"[dim]Method: {d.method}; {d.seconds:.2f} s.[/]")
+
+
+def diagnose(
+    file: ScenarioArg,
+    binding: Annotated[
+        bool,
+        typer.Option(
+            "--binding/--no-binding",
+            help="When a deal exists, test which red lines bind (one solve per red line).",
+        ),
+    ] = True,
+    alternatives: Annotated[
+        int, typer.Option("--alternatives", min=1, help="Most alternative minimum relaxations to list.")
+    ] = 10,
+    relax_prerequisites: Annotated[
+        bool, typer.Option("--relax-prerequisites", help="Let prerequisites be relaxed too.")
+    ] = False,
+    time_limit: TimeLimitOption = 30.0,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Why is there no deal? The smallest sets of red lines, rules or reservation values to relax.
+
+    When a deal exists, says so, gives one acceptable package and lists the binding red lines.
+
+    Example: [bold]detente diagnose scenarios/korea-2019.yaml[/]
+    """
+    from detente.analysis.diagnosis import diagnose as run
+
+    cs = load_compiled(file)
+    with _working("Diagnosing…", format is OutputFormat.table):
+        d = run(
+            cs,
+            time_limit=time_limit,
+            max_alternatives=alternatives,
+            relax_prerequisites=relax_prerequisites,
+            binding=binding,
+        )
+    if format is OutputFormat.json:
+        emit_json(d.to_json(cs))
+        return
+    _print_diagnosis(cs, d)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(analyze)
     app.command()(frontier)
     app.command()(solve)
     app.command()(options)
     app.command()(wedges)
+    app.command()(diagnose)

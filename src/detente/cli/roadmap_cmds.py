@@ -300,7 +300,7 @@ def roadmap(
 ) -> None:
     """Sequence a package into phases: verification gates, snapback, exposure, self-enforcement.
 
-    Example: [bold]detente roadmap scenarios/korea-2019.yaml --concept nash --objective exposure --chart roadmap.png[/]
+    Example: [bold]detente roadmap scenarios/korea-2019.yaml --chart roadmap.png[/]
     """
     from detente.cli.common import load_compiled
     from detente.io.writer import OutputExistsError
