@@ -256,7 +256,7 @@ def _print_show(cs, doc, detail: bool) -> None:  # type: ignore[no-untyped-def]
         render.heading(f"Rules ({len(rules)}; plus the moves' needs/excludes above)")
         rows = []
         for c in rules:
-            rows.append((c.type, escape(_rule_text(c, detail))))
+            rows.append((c.type.replace("_", " "), escape(_rule_text(c, detail))))
         render.listing(rows, indent=2)
     render.say(f"[dim]{doc.sources} sources cited.[/]")
 
