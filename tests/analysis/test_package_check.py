@@ -31,9 +31,7 @@ def test_below_reservation_and_prerequisite() -> None:
 
 def test_agrees_with_the_compiled_acceptability_on_every_package() -> None:
     cs = compile_scenario(load_scenario(FIXTURES / "analysis" / "allies.yaml"))
-    grid = np.stack(
-        np.unravel_index(np.arange(cs.n_outcomes), tuple(int(x) for x in cs.n_options)), axis=1
-    )
+    grid = np.stack(np.unravel_index(np.arange(cs.n_outcomes), tuple(int(x) for x in cs.n_options)), axis=1)
     ok = cs.acceptable(grid)
     for c, expected in zip(grid, ok, strict=True):
         assert check_package(cs, c).acceptable == bool(expected)

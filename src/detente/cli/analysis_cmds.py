@@ -239,13 +239,33 @@ def _print_wedges(
         render.say(f"Overlap (acceptable to every member): {size}{share}.")
         if ov.best and (detail or not brief):
             margins = ", ".join(f"{p} {signed(ov.best.margins[p])}" for p in c.members)
-            render.listing(
-                [
-                    ("best for the members:", _moves(cs, ov.best.choices, ov.best.carried_out)),
-                    ("margins:", margins),
-                ]
+            rows3 = [
+                ("best for the members:", _moves(cs, ov.best.choices, ov.best.carried_out)),
+                ("margins:", margins),
+            ]
+            outside = _rejected_outside(cs, ov.best.choices, c.members)
+            if outside:
+                rows3.append(("other parties reject it:", escape(outside)))
+            render.listing(rows3)
+            render.say(
+                "  [dim](keeps the members' red lines and reservations, not other parties')[/]"
             )
     render.notes(out.notes)
+
+
+def _rejected_outside(cs: CompiledScenario, choices: dict[str, str], members: list[str]) -> str:
+    """'DPRK (red line; below reservation), …' for the non-members that would reject a package."""
+    from detente.analysis.package_check import check_package
+
+    check = check_package(cs, cs.choices_from_ids(choices))
+    why: dict[str, list[str]] = {}
+    for b in check.broken:
+        if b.party is not None and b.party not in members:
+            why.setdefault(b.party, []).append("red line")
+    for r in check.below:
+        if r.party not in members:
+            why.setdefault(r.party, []).append(f"utility {r.utility:g} < reservation {r.reservation:g}")
+    return ", ".join(f"{p} ({'; '.join(w)})" for p, w in why.items())
 
 
 def _print_analysis(cs: CompiledScenario, rep: AnalysisReport, detail: bool = False) -> None:
