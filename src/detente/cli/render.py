@@ -201,7 +201,8 @@ def gives_gets(opt: Any) -> None:
     """Per party: what it gives (its own moves) and gets (others' moves it values), with values."""
 
     def items(groups: Mapping[str, Sequence[Any]]) -> str:
-        parts = [f"{it.move}:{it.option} ({signed(it.value)})" for its in groups.values() for it in its]
+        # value attached to the item ("move:option(+3)") so a line break never separates them
+        parts = [f"{it.move}:{it.option}({signed(it.value)})" for its in groups.values() for it in its]
         return ", ".join(parts) or "—"
 
     for v in opt.parties:
