@@ -21,7 +21,7 @@ sysdeps:
 demo: $(STAMP) sysdeps
 	@echo "== 1/4 Validate the shipped scenarios"
 	@$(BIN)/detente validate scenarios/*.yaml
-	@echo; echo "== 2/4 Analyze the flagship (the scenario itself: detente show scenarios/korea-2019.yaml)"
+	@echo; echo "== 2/4 Analyze the flagship (see it: detente show scenarios/korea-2019.yaml)"
 	@$(BIN)/detente analyze scenarios/korea-2019.yaml
 	@echo; echo "== 3/4 Sequence the Nash package into a roadmap"
 	@$(BIN)/detente roadmap scenarios/korea-2019.yaml --concept nash --objective exposure --chart $(OUT)/korea-2019-roadmap.png --force

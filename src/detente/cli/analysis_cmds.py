@@ -247,9 +247,7 @@ def _print_wedges(
             if outside:
                 rows3.append(("other parties reject it:", escape(outside)))
             render.listing(rows3)
-            render.say(
-                "  [dim](keeps the members' red lines and reservations, not other parties')[/]"
-            )
+            render.say("  [dim](keeps the members' red lines and reservations, not other parties')[/]")
     render.notes(out.notes)
 
 

@@ -47,8 +47,7 @@ def validate(
         for r in results:
             if r.valid:
                 console.print(
-                    f"[green]✓[/] {r.file}: {r.parties} parties, {r.moves} moves, "
-                    f"{r.outcomes:,} possible packages",
+                    f"[green]✓[/] {r.file}: {r.parties} parties, {r.moves} moves, {r.outcomes:,} packages",
                     highlight=False,
                 )
             else:
