@@ -12,12 +12,13 @@ import re
 import subprocess
 import sys
 from functools import cache
+from pathlib import Path
 
 import pytest
 
 from detente.io.loader import load_scenario
 from detente.model.compiled import CompiledScenario, compile_scenario
-from tests.conftest import ROOT, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS, shipped_scenarios
 
 FLAGSHIP = SCENARIOS / "korea-2019.yaml"
 WIDTH = 80
@@ -99,3 +100,14 @@ def test_options_show_what_differs_not_four_tables() -> None:
     for words in ("Utility to each party, by option", "In every option", "What differs"):
         assert words in out
     assert all(f"#{k}" in out for k in range(1, 5))
+
+
+@pytest.mark.parametrize("path", shipped_scenarios(), ids=lambda p: p.stem)
+def test_show_every_shipped_scenario_fits(path: Path) -> None:
+    out = run80("show", str(path.relative_to(ROOT)))
+    assert all(len(line) <= WIDTH for line in out.splitlines())
+    assert "…" not in out
+    cs = compile_scenario(load_scenario(path))
+    assert cut_ids(out, all_ids(cs)) == []
+    words = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9_.-]*", out))
+    assert set(cs.move_ids) <= words

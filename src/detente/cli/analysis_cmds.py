@@ -274,13 +274,18 @@ def _print_analysis(cs: CompiledScenario, rep: AnalysisReport, detail: bool = Fa
     if doc.zone_of_agreement:
         render.say("[green]A zone of agreement exists[/]: some packages are acceptable to every party.")
     elif doc.zone_of_agreement is False:
-        render.say("[red]No zone of agreement[/]: no package is acceptable to every party.")
         if rep.diagnosis is not None:
-            for line in rep.diagnosis.summary(cs):
-                render.plain(line)
-        render.say("[dim]Details: detente diagnose FILE.[/]")
+            _print_diagnosis_body(cs, rep.diagnosis)
+            render.notes(rep.diagnosis.notes)
+        else:
+            render.say("[red]No zone of agreement[/]: no package is acceptable to every party.")
+        render.say("[dim]More: detente diagnose FILE (--format json for every field).[/]")
     else:
         render.say("[yellow]Could not decide whether a zone of agreement exists in time.[/]")
+    if doc.frontier is None and not doc.solutions:
+        render.notes(doc.notes)
+        render.say(f"[dim]Analysis took {doc.seconds:.1f} s.[/]")
+        return
     cols: list[render.Col | str] = [render.Col("party", "id"), render.Col("reservation", "num")]
     if doc.frontier is not None:
         cols.append(render.Col("frontier", "num"))
@@ -562,10 +567,18 @@ def wedges(
 
 def _print_diagnosis(cs: CompiledScenario, d: Diagnosis) -> None:
     """Why no deal (the smallest relaxations), or that a deal exists and which red lines bind."""
-    from detente.analysis.diagnosis import describe_package
     from detente.cli import render
 
     render.title(f"Diagnosis: {cs.scenario.meta.title}")
+    _print_diagnosis_body(cs, d)
+    render.notes(d.notes)
+    render.say(f"[dim]Method: {d.method}; {d.seconds:.2f} s.[/]")
+
+
+def _print_diagnosis_body(cs: CompiledScenario, d: Diagnosis) -> None:
+    from detente.analysis.diagnosis import describe_package
+    from detente.cli import render
+
     if d.feasible is None:
         render.say("[yellow]Undetermined[/]: the time limit was reached first; try a larger --time-limit.")
     elif d.feasible:
@@ -594,8 +607,6 @@ def _print_diagnosis(cs: CompiledScenario, d: Diagnosis) -> None:
             rows = [("relax:", escape(item.words())) for item in option.items]
             rows.append(("then acceptable:", escape(describe_package(cs, option.package))))
             render.listing(rows)
-    render.notes(d.notes)
-    render.say(f"[dim]Method: {d.method}; {d.seconds:.2f} s.[/]")
 
 
 def diagnose(

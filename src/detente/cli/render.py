@@ -82,8 +82,13 @@ def heading(text: str) -> None:
 
 
 def title(text: str) -> None:
-    """The title of a command's output (a rule across the terminal)."""
-    console.rule(f"[bold]{escape(text)}")
+    """The title of a command's output: in a rule across the terminal, or above it when too long
+    (a rule would cut it with "…")."""
+    if len(text) + 4 <= console.width:
+        console.rule(f"[bold]{escape(text)}")
+    else:
+        console.print(f"[bold]{escape(text)}[/]", highlight=False)
+        console.rule()
 
 
 def say(text: str, *, markup: bool = True, style: str | None = None) -> None:
