@@ -198,8 +198,7 @@ def _print_roadmap(rm: Roadmap, cs: CompiledScenario, source: str, detail: bool 
                 render.listing([("→", f"{p.kind}: {escape(p.text)} [dim]({tag})[/]")], indent=4)
             if len(t.proposals) > len(shown):
                 render.say(f"    [dim]{len(t.proposals) - len(shown)} more fixes: --detail[/]")
-    for v in rm.violations:
-        render.say(f"[red]breaks:[/] {escape(v)}")
+    render.listing([("[red]breaks:[/]", escape(v)) for v in rm.violations], indent=0)
     render.notes(rm.notes, prefix="note")
     status = (
         "proven optimal" if rm.optimal else (f"gap {fmt_num(rm.gap)}" if rm.gap is not None else "not proven")
@@ -231,8 +230,7 @@ def _print_agreed(rm: Roadmap, cs: CompiledScenario) -> None:
         + (f"tempted: {tempted}" if tempted else "no party tempted")
         + f"; {len(rm.violations)} prerequisite(s) bundled in the same phase."
     )
-    for v in rm.violations:
-        render.say(f"  [dim]same phase: {escape(v)}[/]")
+    render.listing([("same phase:", f"[dim]{escape(v)}[/]") for v in rm.violations])
 
 
 def _check_given_package(
