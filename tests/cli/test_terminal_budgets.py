@@ -42,8 +42,8 @@ def flagship() -> CompiledScenario:
     return compile_scenario(load_scenario(FLAGSHIP))
 
 
-def run80(*args: str) -> str:
-    env = {**os.environ, "COLUMNS": str(WIDTH), "LINES": "50", "TERM": "dumb"}
+def run80(*args: str, width: int = WIDTH) -> str:
+    env = {**os.environ, "COLUMNS": str(width), "LINES": "50", "TERM": "dumb"}
     env.pop("FORCE_COLOR", None)
     r = subprocess.run(
         [sys.executable, "-m", "detente.cli.app", *args],
@@ -111,3 +111,11 @@ def test_show_every_shipped_scenario_fits(path: Path) -> None:
     assert cut_ids(out, all_ids(cs)) == []
     words = set(re.findall(r"[A-Za-z0-9][A-Za-z0-9_.-]*", out))
     assert set(cs.move_ids) <= words
+
+
+@pytest.mark.parametrize("width", [100, 160])
+def test_show_keeps_ids_whole_when_wider(width: int) -> None:
+    """The old grid still cut ids at 160 columns ("dprk-yongbyo…")."""
+    out = run80("show", str(FLAGSHIP.relative_to(ROOT)), width=width)
+    assert all(len(line) <= width for line in out.splitlines())
+    assert "…" not in out and cut_ids(out, all_ids(flagship())) == []
