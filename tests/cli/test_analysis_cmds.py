@@ -220,3 +220,29 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
     code, out, _ = cli(capsys, "--version")
     assert code == 0 and out.strip() == f"detente {version('detente')}"
+
+
+def test_nash_objective_is_printed_one_way(capsys: pytest.CaptureFixture[str]) -> None:
+    """solve and options print the same Nash number: the geometric mean of the gains over the
+    disagreement point, (Π g_i)^(1/|S|), not the raw product."""
+    import re
+
+    code, out, _ = cli(capsys, "solve", ALLIES, "--format", "json")
+    doc = json.loads(out)
+    c = cs()
+    u = np.array([doc["packages"][0]["utilities"][p] for p in c.party_ids])
+    gains = u - c.disagreement
+    expected = float(np.exp(np.log(gains[gains > 0]).mean()))
+
+    def printed(*args: str) -> float:
+        code, out, _ = cli(capsys, *args)
+        assert code == 0
+        m = re.search(
+            r"Nash score \(geometric mean of the gains over the disagreement point\) ([\d.]+)",
+            " ".join(out.split()),
+        )
+        assert m, out
+        return float(m.group(1))
+
+    assert printed("solve", ALLIES) == pytest.approx(expected, rel=1e-5)
+    assert printed("options", ALLIES, "--top", "1") == pytest.approx(expected, rel=1e-5)

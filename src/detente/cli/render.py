@@ -154,7 +154,7 @@ def objective_text(concept: str, value: float | None) -> str:
         "egalitarian": "egalitarian score (smallest gain)",
         "welfare": "welfare (sum of utilities)",
     }.get(concept, f"{concept} score")
-    return f"{what} {fmt_num(value, 4)}"
+    return f"{what} {value:.6g}"
 
 
 # ----- packages -------------------------------------------------------------------------------------
