@@ -19,12 +19,14 @@ sysdeps:
 	@bash scripts/system-deps.sh
 
 demo: $(STAMP) sysdeps
-	$(BIN)/detente validate scenarios/*.yaml
-	$(BIN)/detente show scenarios/korea-2019.yaml
-	$(BIN)/detente analyze scenarios/korea-2019.yaml
-	$(BIN)/detente roadmap scenarios/korea-2019.yaml --concept nash --objective exposure --chart $(OUT)/korea-2019-roadmap.png --force
-	$(BIN)/detente brief scenarios/korea-2019.yaml -o $(OUT)/korea-2019-brief.html -o $(OUT)/korea-2019-brief.pdf
-	@echo "Brief written to $(OUT)/korea-2019-brief.html and $(OUT)/korea-2019-brief.pdf"
+	@echo "== 1/4 Validate the shipped scenarios"
+	@$(BIN)/detente validate scenarios/*.yaml
+	@echo; echo "== 2/4 Analyze the flagship (see it: detente show scenarios/korea-2019.yaml)"
+	@$(BIN)/detente analyze scenarios/korea-2019.yaml
+	@echo; echo "== 3/4 Sequence the Nash package into a roadmap"
+	@$(BIN)/detente roadmap scenarios/korea-2019.yaml --concept nash --objective exposure --chart $(OUT)/korea-2019-roadmap.png --force
+	@echo; echo "== 4/4 Write the brief for principals"
+	@$(BIN)/detente brief scenarios/korea-2019.yaml -o $(OUT)/korea-2019-brief.html -o $(OUT)/korea-2019-brief.pdf
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

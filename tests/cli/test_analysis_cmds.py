@@ -27,7 +27,7 @@ from tests.conftest import FIXTURES
 ALLIES = str(FIXTURES / "analysis" / "allies.yaml")
 NO_DEAL = str(FIXTURES / "analysis" / "no-deal.yaml")
 BAD = str(FIXTURES / "bad" / "not-yaml.yaml")
-COMMANDS = ("analyze", "frontier", "solve", "options", "wedges")
+COMMANDS = ("analyze", "frontier", "solve", "options", "wedges", "diagnose")
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -63,7 +63,11 @@ def test_solve_json_matches_brute_force(capsys: pytest.CaptureFixture[str], conc
 def test_solve_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "solve", ALLIES, "--concept", "welfare")
     assert code == 0
-    for word in ("Maximum welfare", "Method: enumeration", "proven optimal", "gives", "gets", "margin"):
+    for word in ("Maximum welfare", "Method: enumeration", "proven optimal", "The package", "--detail"):
+        assert word in out
+    code, out, _ = cli(capsys, "solve", ALLIES, "--concept", "welfare", "--detail")
+    assert code == 0
+    for word in ("gives", "gets", "margin"):
         assert word in out
 
 
@@ -98,7 +102,13 @@ def test_options_json_and_table(capsys: pytest.CaptureFixture[str]) -> None:
         capsys, "options", ALLIES, "--top", "2", "--concept", "welfare", "--near-optimal", "0.5"
     )
     assert code == 0
-    for word in ("Options for principals", "Option 1", "gives", "margin", "differs from option 2"):
+    for word in ("Options for principals", "#1", "#2", "In every option", "What differs"):
+        assert word in out
+    code, out, _ = cli(
+        capsys, "options", ALLIES, "--top", "2", "--concept", "welfare", "--near-optimal", "0.5", "--detail"
+    )
+    assert code == 0
+    for word in ("Option 1: what each party gives and gets", "gives", "margin"):
         assert word in out
 
 
@@ -117,11 +127,12 @@ def test_wedges_json_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "wedges", ALLIES)
     for word in (
         "The alliance",
-        "cohesion",
+        "Cohesion",
         "Offers by KP",
-        "US eases sanctions",
-        "rok-projects:yes",
+        "us-relief",
+        "rok-projects",
         "Overlap",
+        "best for the members",
     ):
         assert word in out
     code, out, _ = cli(capsys, "wedges", ALLIES, "--members", "US,KP", "--proposer", "ROK", "-f", "json")
@@ -142,9 +153,10 @@ def test_analyze_json_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     for word in (
         "Deal analysis",
         "zone of agreement exists",
-        "Pareto frontier",
-        "Bargaining solutions",
-        "Option 1",
+        "frontier range, bargaining solutions",
+        "Frontier:",
+        "Options for principals",
+        "#1",
     ):
         assert word in out
 
@@ -178,3 +190,59 @@ def test_installed_entry_point_reports_a_bad_file_cleanly() -> None:
         [sys.executable, "-m", "detente.cli.app", "solve", BAD], capture_output=True, text=True, timeout=120
     )
     assert r.returncode == 2 and "not valid YAML" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_diagnose_explains_no_deal(capsys: pytest.CaptureFixture[str]) -> None:
+    """no-deal.yaml: A refuses the only move B values and B needs it, so one item must be relaxed: either
+    B's reservation (2, down to 0: the status quo) or A's red line (then both moves are carried out)."""
+    code, out, err = cli(capsys, "diagnose", NO_DEAL)
+    assert code == 0, err
+    assert "No zone of agreement" in out
+    assert "relax 1 item (proven minimal); 2 alternatives" in out
+    assert "Party B's reservation value (2): needs to drop to 0" in out
+    assert "Party A red line: refuses A gives (A-give)" in out
+    assert "A-give:yes, B-give:yes" in out
+    code, out, err = cli(capsys, "diagnose", NO_DEAL, "--format", "json")
+    doc = json.loads(out)
+    assert doc["feasible"] is False and doc["minimum_size"] == 1 and len(doc["relaxations"]) == 2
+    kinds = sorted(item["kind"] for r in doc["relaxations"] for item in r["items"])
+    assert kinds == ["red_line", "reservation"]
+
+
+def test_diagnose_when_a_deal_exists(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "diagnose", ALLIES)
+    assert code == 0, err
+    assert "A zone of agreement exists" in out and "for example:" in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    code, out, _ = cli(capsys, "--version")
+    assert code == 0 and out.strip() == f"detente {version('detente')}"
+
+
+def test_nash_objective_is_printed_one_way(capsys: pytest.CaptureFixture[str]) -> None:
+    """solve and options print the same Nash number: the geometric mean of the gains over the
+    disagreement point, (Π g_i)^(1/|S|), not the raw product."""
+    import re
+
+    code, out, _ = cli(capsys, "solve", ALLIES, "--format", "json")
+    doc = json.loads(out)
+    c = cs()
+    u = np.array([doc["packages"][0]["utilities"][p] for p in c.party_ids])
+    gains = u - c.disagreement
+    expected = float(np.exp(np.log(gains[gains > 0]).mean()))
+
+    def printed(*args: str) -> float:
+        code, out, _ = cli(capsys, *args)
+        assert code == 0
+        m = re.search(
+            r"Nash score \(geometric mean of the gains over the disagreement point\) ([\d.]+)",
+            " ".join(out.split()),
+        )
+        assert m, out
+        return float(m.group(1))
+
+    assert printed("solve", ALLIES) == pytest.approx(expected, rel=1e-5)
+    assert printed("options", ALLIES, "--top", "1") == pytest.approx(expected, rel=1e-5)

@@ -72,7 +72,8 @@ def test_roadmap_json(run: Callable[..., Result], tmp_path: Path) -> None:
 def test_roadmap_table_and_objective(run: Callable[..., Result], tmp_path: Path) -> None:
     r = run("roadmap", str(GAME), "--package", str(package(tmp_path)), "--objective", "phases")
     assert r.returncode == 0, r.stderr
-    assert "Phases" in r.stdout and "Not self-enforcing" in r.stdout
+    assert "Phase 1" in r.stdout and "Not self-enforcing" in r.stdout
+    assert "the order is proven optimal for this package" in " ".join(r.stdout.split())
 
 
 def test_compare_strategies_json(run: Callable[..., Result], tmp_path: Path) -> None:
@@ -117,3 +118,34 @@ def test_concept_and_history_packages(run: Callable[..., Result]) -> None:
     ]
     r = run("roadmap", str(GAME), "--history")
     assert r.returncode == 2 and "has no history.phases" in r.stderr
+
+
+def test_unacceptable_package_is_refused_naming_rule_and_party(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    """Dismantling without the freeze breaks N-dismantle's prerequisite and leaves North at -4 < 0."""
+    path = tmp_path / "bad-package.json"
+    path.write_text(json.dumps({"choices": {"N-dismantle": "yes"}}))
+    r = run("roadmap", str(GAME), "--package", str(path))
+    assert r.returncode == 2 and r.stdout == ""
+    assert "is not acceptable" in r.stderr
+    assert "North dismantles the reactor (N-dismantle) requires North freezes its reactor" in r.stderr
+    assert "North (N) gets -4, below its reservation value 0" in r.stderr
+    assert "--allow-unacceptable" in r.stderr and "Traceback" not in r.stderr
+    r = run("roadmap", str(GAME), "--package", str(path), "--allow-unacceptable")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.startswith("warning: the package in") and "is NOT acceptable" in r.stderr
+    assert "North (N) gets -4" in r.stderr
+    out = " ".join(r.stdout.split())
+    assert "(not chosen by Détente)" in out and "the order is proven optimal for this package" in out
+
+
+def test_acceptable_package_passes_the_check(run: Callable[..., Result], tmp_path: Path) -> None:
+    r = run("roadmap", str(GAME), "--package", str(package(tmp_path)))
+    assert r.returncode == 0 and "warning" not in r.stderr
+
+
+def test_no_deal_roadmap_points_to_diagnose(run: Callable[..., Result]) -> None:
+    r = run("roadmap", str(FIXTURES / "analysis" / "no-deal.yaml"))
+    assert r.returncode == 2 and "detente diagnose" in r.stderr
+    assert run("diagnose", str(FIXTURES / "analysis" / "no-deal.yaml")).returncode == 0

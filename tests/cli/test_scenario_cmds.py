@@ -45,7 +45,7 @@ def test_show_bad_file_clean_error() -> None:
 def test_show_table_and_json() -> None:
     r = run("show", str(MINIMAL))
     assert r.returncode == 0, r.stderr
-    for word in ("Parties", "Party A", "freeze", "partial", "Constraints", "red line"):
+    for word in ("Parties", "Party A", "freeze", "partial", "Rules", "red line", "B refuses relief:full"):
         assert word in r.stdout
     doc = json.loads(run("show", str(MINIMAL), "--format", "json").stdout)
     assert [p["id"] for p in doc["parties"]] == ["A", "B"]

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from detente.cli.common import (
     Concept,
@@ -24,11 +24,13 @@ from detente.cli.common import (
     fmt_num,
     load_compiled,
 )
+from detente.cli.render import signed
 
 if TYPE_CHECKING:
     from detente.analysis.coalitions import WedgesOutput
-    from detente.analysis.options import OptionForPrincipals, OptionsOutput
-    from detente.analysis.report import AnalysisReport, SolveOutput
+    from detente.analysis.diagnosis import Diagnosis
+    from detente.analysis.options import OptionsOutput
+    from detente.analysis.report import AnalysisReport, FrontierOutput, SolveOutput
     from detente.model.compiled import CompiledScenario
 
 
@@ -51,15 +53,12 @@ ConceptOption = Annotated[
         "--concept", "-c", help="Solution concept: nash, ks (Kalai–Smorodinsky), egalitarian or welfare."
     ),
 ]
+DetailOption = Annotated[
+    bool, typer.Option("--detail", help="Print every row and what each party gives and gets.")
+]
 TimeLimitOption = Annotated[
     float, typer.Option("--time-limit", "-t", min=0.1, help="CP-SAT time limit in seconds (per step).")
 ]
-CONCEPT_NAMES = {
-    "nash": "Nash bargaining solution",
-    "ks": "Kalai–Smorodinsky solution",
-    "egalitarian": "Egalitarian (leximin) solution",
-    "welfare": "Maximum welfare",
-}
 
 
 @contextmanager
@@ -72,214 +71,306 @@ def _working(message: str, enabled: bool = True) -> Iterator[None]:
         yield
 
 
-def _proof(optimal: bool, gap: float | None) -> str:
-    if optimal:
-        return "[green]proven optimal[/]"
-    return "[yellow]not proven optimal[/]" + (f" (gap {fmt_num(gap, 4)})" if gap is not None else "")
+def _options_differences(cs: CompiledScenario, out: OptionsOutput) -> list[tuple[str, str]]:
+    """One row per move the options settle differently: 'move', '#1 #3 opt · #2 #4 other'."""
+    rows = []
+    for k, mid in enumerate(cs.move_ids):
+        picks = [opt.choices.get(mid) for opt in out.options]
+        if len(set(picks)) <= 1:
+            continue
+        sq = cs.option_ids[k][int(cs.status_quo[k])]
+        groups: dict[str, list[int]] = {}
+        for opt, pick in zip(out.options, picks, strict=True):
+            groups.setdefault(pick or sq, []).append(opt.rank)
+        parts = [
+            " ".join(f"#{r}" for r in ranks) + " " + ("—" if pick == sq else escape(pick))
+            for pick, ranks in groups.items()
+        ]
+        rows.append((mid, " · ".join(parts)))
+    return rows
 
 
-def _items(groups: dict, compact: bool = False, names: dict[str, str] | None = None) -> str:
-    """'pillar: move: option (value); …' lines for a gives/gets cell (``compact``: move ids only)."""
-    lines = []
-    for pillar, items in groups.items():
-        parts = []
-        for it in items:
-            what = f"{it.move}:{it.option}" if compact else f"{it.name}: {it.label}"
-            parts.append(f"{what} ({'+' if it.value > 0 else ''}{fmt_num(it.value)})")
-        lines.append(f"[bold]{(names or {}).get(pillar, pillar)}[/]: " + "; ".join(parts))
-    return "\n".join(lines) or "[dim]—[/]"
+def _print_options(cs: CompiledScenario, out: OptionsOutput, detail: bool = False) -> None:
+    """Options side by side: utilities per option, what they share, what differs (--detail: gives/gets)."""
+    from detente.cli import render
 
-
-def _option_table(
-    opt: OptionForPrincipals, title: str, compact: bool = False, names: dict[str, str] | None = None
-) -> Table:
-    t = Table(title=title, title_justify="left", show_lines=True)
-    t.add_column("party")
-    t.add_column("gives (own moves carried out, value to it)")
-    t.add_column("gets (others' moves it values)")
-    t.add_column("utility", justify="right")
-    t.add_column("margin", justify="right")
-    for v in opt.parties:
-        margin = fmt_num(v.margin)
-        t.add_row(
-            f"{v.party}\n[dim]{v.name}[/]",
-            _items(v.gives, compact, names),
-            _items(v.gets, compact, names),
-            fmt_num(v.utility),
-            f"[green]{margin}[/]" if v.margin >= 0 else f"[red]{margin}[/]",
-        )
-    return t
-
-
-def _print_options(cs: CompiledScenario, out: OptionsOutput, compact: bool = False) -> None:
-    console.rule(f"[bold]Options for principals[/] — {CONCEPT_NAMES[out.concept]}")
-    console.print(
-        f"Method: {out.method}; best score {fmt_num(out.best_score or 0, 4)} ({_proof(out.optimal, out.gap)}); "
-        f"options within {out.near_optimal:.0%} of it, pairwise ≥ {out.min_diff_moves} move(s) apart"
-        + (f" in pillar '{out.pillar}'" if out.pillar else "")
-        + ".",
-        highlight=False,
+    render.title(f"Options for principals — {render.CONCEPT_NAMES[out.concept]}")
+    render.say(
+        f"Method: {out.method}; best {render.objective_text(out.concept, out.best_score)} "
+        f"({render.proof(out.optimal, out.gap)}). Options score at least {out.near_optimal:.0%} of the best "
+        f"and differ pairwise in ≥ {out.min_diff_moves} moves"
+        + (f" of pillar '{escape(out.pillar)}'" if out.pillar else "")
+        + "."
     )
-    for opt in out.options:
-        share = f", {opt.share_of_optimum:.1%} of best" if opt.share_of_optimum is not None else ""
-        title = f"Option {opt.rank} — score {fmt_num(opt.score, 4)}{share}"
-        console.print(_option_table(opt, title, compact, cs.scenario.categories))
-        diffs = "; ".join(f"option {r}: {', '.join(ms)}" for r, ms in opt.differs_from.items())
+    if out.options:
+        columns = {f"#{o.rank}": o.utilities for o in out.options}
+        t = render.utilities_table(cs, columns, title="Utility to each party, by option")
+        t.add_section()
+        t.add_row("score", "", *(fmt_num(o.score, 2) for o in out.options))
+        t.add_row(
+            "of best",
+            "",
+            *(f"{o.share_of_optimum:.0%}" if o.share_of_optimum is not None else "—" for o in out.options),
+        )
+        console.print()
+        console.print(t)
+        common = {
+            mid: out.options[0].choices[mid]
+            for mid in out.options[0].carried_out
+            if all(o.choices.get(mid) == out.options[0].choices[mid] for o in out.options)
+        }
+        render.heading(f"In every option ({len(common)} moves)")
+        render.package_by_pillar(cs, common)
+        diffs = _options_differences(cs, out)
         if diffs:
-            console.print(f"  [dim]differs from {diffs}[/]", highlight=False)
-        if opt.distinctive:
-            console.print(f"  [dim]only here: {', '.join(opt.distinctive)}[/]", highlight=False)
+            render.heading(f"What differs ({len(diffs)} moves; — = not carried out)")
+            render.listing(diffs)
+        if detail:
+            for opt in out.options:
+                render.heading(f"Option {opt.rank}: what each party gives and gets")
+                render.gives_gets(opt)
+        else:
+            render.say("[dim]What each party gives and gets in each option: --detail or --format json.[/]")
     if out.shortfall:
-        console.print(f"[yellow]Fewer than {out.k} options:[/] {out.shortfall}", highlight=False)
-    for note in out.notes:
-        console.print(f"[dim]Note: {note}[/]", highlight=False)
+        render.say(f"[yellow]Fewer than {out.k} options:[/] {escape(out.shortfall)}")
+    render.notes(out.notes)
 
 
-def _print_solve(cs: CompiledScenario, out: SolveOutput) -> None:
-    from detente.analysis.options import explain
+def _print_solve(cs: CompiledScenario, out: SolveOutput, detail: bool = False) -> None:
+    from detente.cli import render
 
-    console.rule(f"[bold]{CONCEPT_NAMES[out.concept]}")
-    obj = f"objective {fmt_num(out.objective, 4)}; " if out.objective is not None else ""
-    console.print(
-        f"Method: {out.method}; {obj}{_proof(out.optimal, out.gap)}; {out.seconds:.2f} s.", highlight=False
+    render.title(render.CONCEPT_NAMES[out.concept])
+    value = out.objective
+    if out.concept == "nash" and out.packages:
+        value = render.nash_score(cs, [out.packages[0].utilities[p] for p in cs.party_ids])
+    render.say(
+        f"Method: {out.method}; {render.objective_text(out.concept, value)}; "
+        f"{render.proof(out.optimal, out.gap)}; {out.seconds:.2f} s."
     )
     if not out.packages:
-        console.print("[red]No package selected.[/]", highlight=False)
-    choices = [cs.choices_from_ids(p.choices) for p in out.packages]
-    import numpy as np
+        render.say("[red]No package selected.[/]")
+    if out.packages:
+        columns = {
+            (f"#{n}" if len(out.packages) > 1 else "utility"): p.utilities
+            for n, p in enumerate(out.packages, start=1)
+        }
+        console.print()
+        console.print(render.utilities_table(cs, columns))
+    for n, p in enumerate(out.packages, start=1):
+        head = f"Package {n} of {len(out.packages)} (tied)" if len(out.packages) > 1 else "The package"
+        moved = render.moved(cs, p.choices)
+        render.heading(f"{head}: {len(moved)} of {cs.n_moves} moves carried out")
+        render.package_by_pillar(cs, p.choices)
+    if detail and out.packages:
+        import numpy as np
 
-    if choices:
-        arr = np.vstack(choices)
-        opts = explain(cs, arr, np.full(len(choices), out.objective or 0.0), None)
-        for n, opt in enumerate(opts, start=1):
-            title = f"Package {n} of {len(opts)} (tied)" if len(opts) > 1 else "The package"
-            console.print(_option_table(opt, title, names=cs.scenario.categories))
-    for note in out.notes:
-        console.print(f"[dim]Note: {note}[/]", highlight=False)
+        from detente.analysis.options import explain
+
+        arr = np.vstack([cs.choices_from_ids(p.choices) for p in out.packages])
+        for n, opt in enumerate(explain(cs, arr, np.full(len(arr), out.objective or 0.0), None), start=1):
+            render.heading(f"Package {n}: what each party gives and gets")
+            render.gives_gets(opt)
+    elif out.packages:
+        render.say("[dim]What each party gives and gets: --detail; every field: --format json.[/]")
+    render.notes(out.notes)
 
 
-def _moves(choices: dict[str, str], carried_out: list[str]) -> str:
-    """'move:option, …' for the moves carried out in a package."""
-    return ", ".join(f"{m}:{choices[m]}" for m in carried_out) or "status quo"
+def _moves(cs: CompiledScenario, choices: dict[str, str], carried_out: list[str]) -> str:
+    """'move:option, …' for the moves carried out in a package (yes/no moves by id only)."""
+    from detente.cli import render
+
+    index = {m: k for k, m in enumerate(cs.move_ids)}
+    return ", ".join(render.move_option(cs, index[m], choices[m]) for m in carried_out) or "status quo"
 
 
-def _print_wedges(cs: CompiledScenario, out: WedgesOutput) -> None:
-    console.rule("[bold]Coalitions: wedges, overlap, cohesion")
-    console.print(f"Method: {out.method}; {out.seconds:.2f} s.", highlight=False)
+def _print_wedges(
+    cs: CompiledScenario, out: WedgesOutput, detail: bool = False, shown: int = 5, brief: bool = False
+) -> None:
+    """Per coalition: cohesion, the largest move wedges, splitting offers, overlap.
+
+    ``brief`` (inside ``analyze``): no package lists, which ``detente wedges`` prints.
+    """
+    from detente.cli import render
+
+    render.title("Coalitions: wedges, overlap, cohesion")
+    render.say(f"Method: {out.method}; {out.seconds:.2f} s.")
     for c in out.coalitions:
-        console.print(
-            f"\n[bold]{c.name}[/] ({', '.join(c.members)}): cohesion {c.cohesion:+.2f} "
-            f"[dim](mean correlation of members' option values; "
+        render.heading(f"{c.name} ({', '.join(c.members)})")
+        render.say(
+            f"Cohesion {c.cohesion:+.2f} [dim](mean correlation of the members' option values: "
             + ", ".join(f"{k} {v:+.2f}" for k, v in c.correlations.items())
-            + ")[/]",
-            highlight=False,
+            + ")[/]"
         )
         if c.move_wedges:
-            t = Table(
-                title=f"Moves that help one member and hurt another ({c.n_move_wedges}; largest first)",
-                title_justify="left",
+            rows = c.move_wedges if detail else c.move_wedges[:shown]
+            t = render.table(
+                [
+                    render.Col("move", "id"),
+                    render.Col("option", "id"),
+                    *(render.Col(m, "num") for m in c.members),
+                    render.Col("size", "num"),
+                ],
+                title=f"Moves that help one member and hurt another ({len(rows)} of {c.n_move_wedges})",
+                ids=[*(w.move for w in rows), *(w.option for w in rows)],
             )
-            for col in ("move", "option", "pillar", *c.members, "magnitude"):
-                t.add_column(col, justify="right" if col in (*c.members, "magnitude") else "left")
-            for w in c.move_wedges:
-                t.add_row(
-                    w.name,
-                    w.label,
-                    w.pillar,
-                    *(fmt_num(w.values[m]) for m in c.members),
-                    fmt_num(w.magnitude),
-                )
+            for w in rows:
+                t.add_row(w.move, w.option, *(signed(w.values[m]) for m in c.members), fmt_num(w.magnitude))
             console.print(t)
         else:
-            console.print("No move helps one member while hurting another.", highlight=False)
+            render.say("No move helps one member while hurting another.")
         if c.wedge_packages:
-            t = Table(
-                title=f"Offers by {', '.join(c.opponent)} that split the coalition", title_justify="left"
-            )
-            for col in (
-                "accepted by",
-                "rejected by",
-                "how many",
-                "best offer for the proposer: moves",
-                "why rejected",
-            ):
-                t.add_column(col)
+            render.say(f"Offers by {', '.join(c.opponent)} that split the coalition:")
             for wp in c.wedge_packages:
                 if wp.exists is None:
-                    how = "?"
+                    how = "unknown (time limit)"
                 elif not wp.exists:
-                    how = "none"
+                    how = "no"
                 else:
-                    how = str(wp.count) if wp.count is not None else "some"
-                moves = _moves(wp.best.choices, wp.best.carried_out) if wp.best else "—"
-                t.add_row(wp.accepts, wp.rejects, how, moves, "\n".join(wp.why_rejected) or "—")
-            console.print(t)
+                    how = f"{wp.count:,}" if wp.count is not None else "some"
+                rows2 = [(f"{wp.accepts} yes, {wp.rejects} no:", f"{how} package{'' if how == '1' else 's'}")]
+                if wp.best is not None and (detail or not brief):
+                    rows2.append(("  best for proposer:", _moves(cs, wp.best.choices, wp.best.carried_out)))
+                    if wp.why_rejected:
+                        rows2.append(("  rejected because:", escape("; ".join(wp.why_rejected))))
+                render.listing(rows2)
         ov = c.overlap
         size = f"{ov.count:,} packages" if ov.count is not None else ("exists" if ov.exists else "empty")
         share = f" ({ov.share:.1%} of packages meeting the rules)" if ov.share is not None else ""
-        console.print(f"Overlap (acceptable to every member): {size}{share}.", highlight=False)
-        if ov.best:
-            margins = ", ".join(f"{p} {fmt_num(ov.best.margins[p])}" for p in c.members)
-            console.print(
-                f"  Best for the members: {_moves(ov.best.choices, ov.best.carried_out)} (margins {margins})",
-                highlight=False,
-            )
-    for note in out.notes:
-        console.print(f"[dim]Note: {note}[/]", highlight=False)
+        render.say(f"Overlap (acceptable to every member): {size}{share}.")
+        if ov.best and (detail or not brief):
+            margins = ", ".join(f"{p} {signed(ov.best.margins[p])}" for p in c.members)
+            rows3 = [
+                ("best for the members:", _moves(cs, ov.best.choices, ov.best.carried_out)),
+                ("margins:", margins),
+            ]
+            outside = _rejected_outside(cs, ov.best.choices, c.members)
+            if outside:
+                rows3.append(("other parties reject it:", escape(outside)))
+            render.listing(rows3)
+            render.say("  [dim](keeps the members' red lines and reservations, not other parties')[/]")
+    render.notes(out.notes)
 
 
-def _print_analysis(cs: CompiledScenario, rep: AnalysisReport) -> None:
+def _rejected_outside(cs: CompiledScenario, choices: dict[str, str], members: list[str]) -> str:
+    """'DPRK (red line; below reservation), …' for the non-members that would reject a package."""
+    from detente.analysis.package_check import check_package
+
+    check = check_package(cs, cs.choices_from_ids(choices))
+    why: dict[str, list[str]] = {}
+    for b in check.broken:
+        if b.party is not None and b.party not in members:
+            why.setdefault(b.party, []).append("red line")
+    for r in check.below:
+        if r.party not in members:
+            why.setdefault(r.party, []).append(f"utility {r.utility:g} < reservation {r.reservation:g}")
+    return ", ".join(f"{p} ({'; '.join(w)})" for p, w in why.items())
+
+
+def _print_analysis(cs: CompiledScenario, rep: AnalysisReport, detail: bool = False) -> None:
+    from detente.cli import render
+
     doc = rep.output(cs)
-    console.rule(f"[bold]Deal analysis: {doc.title}")
+    render.title(f"Deal analysis: {doc.title}")
     if doc.zone_of_agreement:
-        console.print("[green]A zone of agreement exists[/]: some packages are acceptable to every party.")
+        render.say("[green]A zone of agreement exists[/]: some packages are acceptable to every party.")
     elif doc.zone_of_agreement is False:
-        console.print("[red]No zone of agreement[/]: no package is acceptable to every party.")
         if rep.diagnosis is not None:
-            for line in rep.diagnosis.summary(cs):
-                console.print(line, highlight=False, markup=False)
+            _print_diagnosis_body(cs, rep.diagnosis)
+            render.notes(rep.diagnosis.notes)
+        else:
+            render.say("[red]No zone of agreement[/]: no package is acceptable to every party.")
+        render.say("[dim]More: detente diagnose FILE (--format json for every field).[/]")
     else:
-        console.print("[yellow]Could not decide whether a zone of agreement exists in time.[/]")
+        render.say("[yellow]Could not decide whether a zone of agreement exists in time.[/]")
+    if doc.frontier is None and not doc.solutions:
+        render.notes(doc.notes)
+        render.say(f"[dim]Analysis took {doc.seconds:.1f} s.[/]")
+        return
+    cols: list[render.Col | str] = [render.Col("party", "id"), render.Col("reservation", "num")]
+    if doc.frontier is not None:
+        cols.append(render.Col("frontier", "num"))
+    concepts = list(doc.solutions) if doc.solutions else []
+    cols += [render.Col(c, "num") for c in concepts]
+    t = render.table(
+        cols, title="Utility to each party: frontier range, bargaining solutions", ids=cs.party_ids
+    )
+    for p in cs.party_ids:
+        cells = [p, fmt_num(doc.reservation[p])]
+        if doc.frontier is not None:
+            span = doc.frontier.ranges.get(p)
+            cells.append("—" if span is None else f"{fmt_num(span[0])} to {fmt_num(span[1])}")
+        for c in concepts:
+            s = doc.solutions[c]
+            u = s.packages[0].utilities if s.packages else {}
+            cells.append(fmt_num(u[p]) if p in u else "—")
+        t.add_row(*cells)
+    console.print()
+    console.print(t)
     if doc.frontier is not None:
         f = doc.frontier
-        t = Table(
-            title=f"Pareto frontier: {f.count:,} packages ({f.method}, {'exact' if f.exact else 'not exact'}"
+        render.say(
+            f"Frontier: {f.count:,} packages ({f.method}, {'exact' if f.exact else 'not exact'}"
             + (", truncated" if f.truncated else "")
-            + ")",
-            title_justify="left",
+            + ")."
         )
-        t.add_column("party")
-        t.add_column("reservation", justify="right")
-        t.add_column("min on frontier", justify="right")
-        t.add_column("max on frontier", justify="right")
-        for p, (lo, hi) in f.ranges.items():
-            t.add_row(p, fmt_num(doc.reservation[p]), fmt_num(lo), fmt_num(hi))
-        console.print(t)
-    if doc.solutions:
-        t = Table(title="Bargaining solutions", title_justify="left")
-        t.add_column("concept")
-        t.add_column("method")
-        t.add_column("optimal")
-        t.add_column("packages", justify="right")
-        for p in cs.party_ids:
-            t.add_column(p, justify="right")
-        for c, s in doc.solutions.items():
-            u = s.packages[0].utilities if s.packages else {}
-            t.add_row(
-                c,
-                s.method,
-                "yes" if s.optimal else f"no (gap {fmt_num(s.gap, 4)})" if s.gap is not None else "no",
-                str(len(s.packages)),
-                *(fmt_num(u[p]) if p in u else "—" for p in cs.party_ids),
-            )
-        console.print(t)
+    for c, s in (doc.solutions or {}).items():
+        ties = f"{len(s.packages)} tied packages, first shown" if len(s.packages) > 1 else "1 package"
+        render.listing([(f"{c}:", f"{s.method}, {render.proof(s.optimal, s.gap)}, {ties}")], indent=2)
     if doc.options is not None:
-        _print_options(cs, doc.options, compact=True)
+        console.print()
+        _print_options(cs, doc.options, detail)
     if doc.wedges is not None:
-        _print_wedges(cs, doc.wedges)
-    for note in doc.notes:
-        console.print(f"[dim]Note: {note}[/]", highlight=False)
-    console.print(f"[dim]Analysis took {doc.seconds:.1f} s.[/]", highlight=False)
+        console.print()
+        _print_wedges(cs, doc.wedges, detail, shown=3, brief=True)
+        if not detail:
+            render.say("[dim]The offers and packages behind these counts: detente wedges FILE.[/]")
+    render.notes(doc.notes)
+    render.say(f"[dim]Analysis took {doc.seconds:.1f} s.[/]")
+
+
+def _print_frontier(cs: CompiledScenario, out: FrontierOutput, detail: bool, shown: int = 20) -> None:
+    """Utilities of the first frontier packages, one line each; their moves with --detail."""
+    from detente.cli import render
+
+    render.title("Pareto frontier")
+    render.say(
+        f"Method: {out.method}; {out.count:,} packages; "
+        + ("[green]exact[/]" if out.exact else "[yellow]not exact[/]")
+        + (" [yellow](truncated)[/]" if out.truncated else "")
+        + (f"; {out.n_acceptable:,} acceptable packages" if out.n_acceptable is not None else "")
+        + f"; {out.seconds:.2f} s."
+    )
+    rows = out.packages if detail else out.packages[:shown]
+    t = render.table(
+        [render.Col("#", "num"), *(render.Col(q, "num") for q in cs.party_ids), render.Col("moves", "num")],
+        title=f"Utility to each party (packages 1 to {len(rows)} of {out.count:,})",
+    )
+    for n, p in enumerate(rows, start=1):
+        t.add_row(
+            str(n),
+            *(fmt_num(p.utilities[q]) for q in cs.party_ids),
+            str(len(render.moved(cs, p.choices))),
+        )
+    console.print(t)
+    if out.ranges:
+        render.listing(
+            [
+                (
+                    "Ranges:",
+                    "; ".join(f"{q} {fmt_num(lo)} to {fmt_num(hi)}" for q, (lo, hi) in out.ranges.items()),
+                )
+            ],
+            indent=0,
+        )
+    if detail:
+        for n, p in enumerate(rows, start=1):
+            render.heading(f"Package {n}")
+            render.package_by_pillar(cs, p.choices)
+    else:
+        render.say(
+            "[dim]moves = how many moves each package carries out; which ones: --detail or --format csv.[/]"
+        )
+    render.notes(out.notes)
 
 
 # ----- commands -------------------------------------------------------------------------------------
@@ -288,6 +379,7 @@ def analyze(
     concept: ConceptOption = Concept.nash,
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="Number of options for principals.")] = 4,
     time_limit: TimeLimitOption = 10.0,
+    detail: DetailOption = False,
     format: FormatOption = OutputFormat.table,
 ) -> None:
     """Analyze a deal: zone of agreement (or why none), frontier, bargaining solutions, options, wedges.
@@ -324,7 +416,7 @@ def analyze(
     if format is OutputFormat.json:
         emit_json(rep.to_json(cs))
         return
-    _print_analysis(cs, rep)
+    _print_analysis(cs, rep, detail)
 
 
 def frontier(
@@ -334,6 +426,7 @@ def frontier(
     ] = Method.auto,
     budget: Annotated[int, typer.Option("--budget", min=1, help="Most frontier packages to list.")] = 10_000,
     time_limit: TimeLimitOption = 30.0,
+    detail: DetailOption = False,
     format: Annotated[
         FrontierFormat, typer.Option("--format", "-f", help="Output format: table, json or csv.")
     ] = FrontierFormat.table,
@@ -360,34 +453,7 @@ def frontier(
             w.writerow([*(repr(p.utilities[q]) for q in cs.party_ids), *(p.choices[m] for m in cs.move_ids)])
         sys.stdout.write(buf.getvalue())
         return
-    console.rule("[bold]Pareto frontier")
-    console.print(
-        f"Method: {out.method}; {out.count:,} packages; "
-        + ("[green]exact[/]" if out.exact else "[yellow]not exact[/]")
-        + (" [yellow](truncated)[/]" if out.truncated else "")
-        + (f"; {out.n_acceptable:,} acceptable packages" if out.n_acceptable is not None else "")
-        + f"; {out.seconds:.2f} s.",
-        highlight=False,
-    )
-    shown = 25
-    t = Table(title=f"Frontier packages (first {min(shown, out.count)})", title_justify="left")
-    t.add_column("#", justify="right")
-    for q in cs.party_ids:
-        t.add_column(q, justify="right")
-    t.add_column("moves carried out")
-    for n, p in enumerate(out.packages[:shown], start=1):
-        c = cs.choices_from_ids(p.choices)
-        moved = [cs.move_ids[k] for k in range(cs.n_moves) if int(c[k]) != int(cs.status_quo[k])]
-        t.add_row(str(n), *(fmt_num(p.utilities[q]) for q in cs.party_ids), ", ".join(moved) or "—")
-    console.print(t)
-    if out.ranges:
-        console.print(
-            "Ranges on the frontier: "
-            + "; ".join(f"{q} {fmt_num(lo)}…{fmt_num(hi)}" for q, (lo, hi) in out.ranges.items()),
-            highlight=False,
-        )
-    for note in out.notes:
-        console.print(f"[dim]Note: {note}[/]", highlight=False)
+    _print_frontier(cs, out, detail)
 
 
 def solve(
@@ -397,6 +463,7 @@ def solve(
         Method, typer.Option("--method", "-m", help="auto, enumeration, dp or cp-sat.")
     ] = Method.auto,
     time_limit: TimeLimitOption = 30.0,
+    detail: DetailOption = False,
     format: FormatOption = OutputFormat.table,
 ) -> None:
     """Find the package(s) a bargaining solution concept selects — every tie, with method and optimality.
@@ -413,7 +480,7 @@ def solve(
     if format is OutputFormat.json:
         emit_json(out.model_dump(mode="json"))
         return
-    _print_solve(cs, out)
+    _print_solve(cs, out, detail)
 
 
 def options(
@@ -431,6 +498,7 @@ def options(
         float, typer.Option("--near-optimal", min=0.0, max=1.0, help="Least share of the best score.")
     ] = 0.9,
     time_limit: TimeLimitOption = 30.0,
+    detail: DetailOption = False,
     format: FormatOption = OutputFormat.table,
 ) -> None:
     """Options for principals: the top K acceptable, near-optimal and genuinely different packages,
@@ -454,7 +522,7 @@ def options(
     if format is OutputFormat.json:
         emit_json(out.model_dump(mode="json"))
         return
-    _print_options(cs, out)
+    _print_options(cs, out, detail)
 
 
 def wedges(
@@ -469,6 +537,7 @@ def wedges(
         str | None, typer.Option("--members", help="Analyze this ad-hoc coalition instead, e.g. US,ROK.")
     ] = None,
     time_limit: TimeLimitOption = 30.0,
+    detail: DetailOption = False,
     format: FormatOption = OutputFormat.table,
 ) -> None:
     """Coalition wedges: moves and offers that split allies, the overlap they accept, their cohesion.
@@ -493,7 +562,92 @@ def wedges(
     if format is OutputFormat.json:
         emit_json(out.model_dump(mode="json"))
         return
-    _print_wedges(cs, out)
+    _print_wedges(cs, out, detail)
+
+
+def _print_diagnosis(cs: CompiledScenario, d: Diagnosis) -> None:
+    """Why no deal (the smallest relaxations), or that a deal exists and which red lines bind."""
+    from detente.cli import render
+
+    render.title(f"Diagnosis: {cs.scenario.meta.title}")
+    _print_diagnosis_body(cs, d)
+    render.notes(d.notes)
+    render.say(f"[dim]Method: {d.method}; {d.seconds:.2f} s.[/]")
+
+
+def _print_diagnosis_body(cs: CompiledScenario, d: Diagnosis) -> None:
+    from detente.analysis.diagnosis import describe_package
+    from detente.cli import render
+
+    if d.feasible is None:
+        render.say("[yellow]Undetermined[/]: the time limit was reached first; try a larger --time-limit.")
+    elif d.feasible:
+        render.say("[green]A zone of agreement exists[/]: at least one package is acceptable to every party.")
+        if d.package is not None:
+            render.listing([("for example:", escape(describe_package(cs, d.package)))], indent=0)
+        if d.binding is not None:
+            if not d.binding:
+                render.say("No red line is binding: removing any one alone would not raise welfare.")
+            else:
+                render.heading("Binding red lines (removing one alone raises the maximum welfare)")
+                render.listing([(f"+{b.welfare_gain:g}", escape(b.label)) for b in d.binding])
+    else:
+        render.say("[red]No zone of agreement[/]: no package meets every rule and reservation value at once.")
+        n = d.minimum_size
+        if n is not None:
+            render.say(
+                f"Smallest change that opens one: relax {n} item{'s' if n != 1 else ''} "
+                + ("(proven minimal)" if d.optimal else "(best found; not proven minimal)")
+                + f"; {len(d.relaxations)} alternative{'s' if len(d.relaxations) != 1 else ''}"
+                + ("" if d.complete else " (list incomplete)")
+                + "."
+            )
+        for k, option in enumerate(d.relaxations, start=1):
+            render.heading(f"Alternative {k}")
+            rows = [("relax:", escape(item.words())) for item in option.items]
+            rows.append(("then acceptable:", escape(describe_package(cs, option.package))))
+            render.listing(rows)
+
+
+def diagnose(
+    file: ScenarioArg,
+    binding: Annotated[
+        bool,
+        typer.Option(
+            "--binding/--no-binding",
+            help="When a deal exists, test which red lines bind (one solve per red line).",
+        ),
+    ] = True,
+    alternatives: Annotated[
+        int, typer.Option("--alternatives", min=1, help="Most alternative minimum relaxations to list.")
+    ] = 10,
+    relax_prerequisites: Annotated[
+        bool, typer.Option("--relax-prerequisites", help="Let prerequisites be relaxed too.")
+    ] = False,
+    time_limit: TimeLimitOption = 30.0,
+    format: FormatOption = OutputFormat.table,
+) -> None:
+    """Why is there no deal? The smallest sets of red lines, rules or reservation values to relax.
+
+    When a deal exists, says so, gives one acceptable package and lists the binding red lines.
+
+    Example: [bold]detente diagnose scenarios/korea-2019.yaml[/]
+    """
+    from detente.analysis.diagnosis import diagnose as run
+
+    cs = load_compiled(file)
+    with _working("Diagnosing…", format is OutputFormat.table):
+        d = run(
+            cs,
+            time_limit=time_limit,
+            max_alternatives=alternatives,
+            relax_prerequisites=relax_prerequisites,
+            binding=binding,
+        )
+    if format is OutputFormat.json:
+        emit_json(d.to_json(cs))
+        return
+    _print_diagnosis(cs, d)
 
 
 def register(app: typer.Typer) -> None:
@@ -502,3 +656,4 @@ def register(app: typer.Typer) -> None:
     app.command()(solve)
     app.command()(options)
     app.command()(wedges)
+    app.command()(diagnose)

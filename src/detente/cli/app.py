@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from detente.cli import scenario_cmds
-from detente.cli.common import err_console
+from detente.cli.common import err_console, reflow_help
 
 app = typer.Typer(
     name="detente",
@@ -19,6 +19,24 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"detente {version('detente')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Détente: model a negotiation, find the deals every party can accept, sequence them, brief principals."""
+
 
 # One register() per command group; each module imports its heavy dependencies lazily.
 scenario_cmds.register(app)
@@ -39,6 +57,7 @@ for _module in COMMAND_MODULES:
             raise
     else:
         sys.modules[f"detente.cli.{_module}"].register(app)
+reflow_help(app)  # after every register(): help paragraphs wrap at the terminal, not mid-sentence
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -55,7 +55,7 @@ def brief(
 
     The brief is a generated file: an existing brief at the output path is replaced; the scenario file itself is never written over. Markdown briefs write their charts to NAME-charts/ beside them.
 
-    Example: [bold]detente brief scenarios/korea-2019.yaml -o brief.html -o brief.pdf[/]
+    Example: [bold]detente brief scenarios/six-party-2007.yaml -o brief.html -o brief.pdf[/]
     """
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 

@@ -41,6 +41,21 @@ ScenarioArg = Annotated[
 ]
 
 
+def reflow_help(app: typer.Typer) -> None:
+    """Give every command whose help comes from its docstring one line per paragraph.
+
+    Typer's Rich help keeps a docstring's line breaks, so a sentence wrapped in the source would break
+    mid-sentence on screen; joining each paragraph's lines lets the terminal wrap it instead.
+    """
+    import inspect
+
+    for info in app.registered_commands:
+        if info.help is None and info.callback is not None and info.callback.__doc__:
+            doc = inspect.getdoc(info.callback) or ""
+            paragraphs = [" ".join(p.split()) for p in doc.split("\n\n")]
+            info.help = "\n\n".join(p for p in paragraphs if p)
+
+
 def load(path: Path) -> Scenario:
     """Load a scenario; errors propagate as ScenarioError and are printed by :func:`detente.cli.app.main`."""
     from detente.io.loader import load_scenario

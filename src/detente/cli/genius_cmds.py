@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from detente.cli.common import FormatOption, OutputFormat, ScenarioArg, console, emit_json, err_console
 
@@ -37,7 +37,7 @@ def import_genius(
     Parties are the profiles in sorted file-name order; each discrete issue becomes a move owned by the
     first party (category 'genius'); reservation values are kept, discount factors ignored.
 
-    Example: [bold]detente import-genius anac/y2011/Laptop -o laptop.yaml[/]
+    Example: [bold]detente import-genius tests/fixtures/genius/tiny -o tiny.yaml[/]
     """
     from detente.io.genius import import_genius as do_import
     from detente.io.writer import dump_scenario, save_scenario
@@ -74,7 +74,7 @@ def export_genius(
     Re-importing the folder gives the same utilities. Constraints, uncertainty ranges and timing have
     no place in the Genius format and are left out (the command says so).
 
-    Example: [bold]detente export-genius laptop.yaml -o laptop-genius/[/]
+    Example: [bold]detente export-genius tests/fixtures/genius/nonneg-scenario.yaml -o genius-out/[/]
     """
     from detente.cli.common import load
     from detente.io.genius import export_genius as do_export
@@ -102,7 +102,7 @@ def adjusted_winner(
     the side ahead then hands over issues (lowest ratio of its points to the other's first), splitting
     one issue so that both end with exactly equal points. The result is envy-free, equitable and efficient.
 
-    Example: [bold]detente adjusted-winner divorce.csv[/]
+    Example: [bold]detente adjusted-winner tests/fixtures/aw/bob-carol.csv[/]
     """
     from detente.analysis.adjusted_winner import adjusted_winner_csv, to_output
 
@@ -112,12 +112,18 @@ def adjusted_winner(
         emit_json(doc.model_dump(mode="json"))
         return
     pa, pb = doc.parties
-    t = Table(title=f"Adjusted Winner: {pa} and {pb}", title_justify="left")
-    t.add_column("issue")
-    t.add_column(f"{pa} points", justify="right")
-    t.add_column(f"{pb} points", justify="right")
-    t.add_column(f"{pa} gets", justify="right")
-    t.add_column(f"{pb} gets", justify="right")
+    from detente.cli import render
+
+    t = render.table(
+        [
+            "issue",
+            render.Col(f"{pa} points", "num"),
+            render.Col(f"{pb} points", "num"),
+            render.Col(f"{pa} gets", "num"),
+            render.Col(f"{pb} gets", "num"),
+        ],
+        title=f"Adjusted Winner: {pa} and {pb}",
+    )
     for row in doc.issues:
         cells = [
             f"{row.share[p]} ({row.share_decimal[p]:.4f})"
@@ -126,7 +132,10 @@ def adjusted_winner(
             for p in (pa, pb)
         ]
         t.add_row(
-            row.issue + (" [bold](split)[/]" if row.split else ""), row.points[pa], row.points[pb], *cells
+            escape(row.issue) + (" [bold](split)[/]" if row.split else ""),
+            row.points[pa],
+            row.points[pb],
+            *cells,
         )
     t.add_section()
     t.add_row(

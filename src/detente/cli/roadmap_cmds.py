@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from detente.cli.common import (
     Concept,
@@ -101,7 +102,7 @@ def _package(
 
         return history_package(cs), "package of the phases actually agreed"
     if package is not None:
-        return package_from_file(cs, package), f"package from {package}"
+        return package_from_file(cs, package), f"given in {package} (not chosen by Détente)"
     name = (concept or Concept.nash).value
     with err_console.status(f"Finding the package ({name})…"):
         if option is not None:
@@ -109,118 +110,154 @@ def _package(
         return package_from_concept(cs, name), f"{name} solution"
 
 
-def _print_roadmap(rm: Roadmap, cs: CompiledScenario, source: str) -> None:
+def _by_owner(cs: CompiledScenario, rm: Roadmap, items: Sequence[int]) -> list[tuple[str, str]]:
+    """'OWNER:', 'item, item' rows (one per owner, in order of first appearance)."""
     its = rm.items.items
-    console.rule(f"[bold]Roadmap — {cs.scenario.meta.title}")
-    console.print(
-        f"Package: {source}. {len(its)} items in {rm.n_phases} phases, complete on day {rm.completion_days}.",
-        highlight=False,
+    groups: dict[str, list[str]] = {}
+    for n in items:
+        groups.setdefault(cs.party_ids[its[n].owner], []).append(its[n].id)
+    return [(f"{owner}:", ", ".join(ids)) for owner, ids in groups.items()]
+
+
+def _print_roadmap(rm: Roadmap, cs: CompiledScenario, source: str, detail: bool = False) -> None:
+    from detente.cli import render
+
+    its = rm.items.items
+    render.title(f"Roadmap — {cs.scenario.meta.title}")
+    render.say(
+        f"Package: {escape(source)}. {len(its)} items in {rm.n_phases} phases, "
+        f"complete on day {rm.completion_days}."
     )
-    pt = Table(title="Phases", title_justify="left", show_lines=True)
-    pt.add_column("phase", justify="right")
-    pt.add_column("days")
-    pt.add_column("moves (owner)")
-    pt.add_column("starts after verification of")
     for ph in rm.phases:
-        moves = "\n".join(
-            f"{its[n].label} [dim]({cs.party_ids[its[n].owner]}, {its[n].id})[/]" for n in ph.items
+        gates = ", ".join(
+            its[n].id + ("" if its[n].verifiable else " (done; not verifiable)") for n in ph.gates
         )
-        gates = "\n".join(
-            its[n].id + ("" if its[n].verifiable else " [dim](done; not verifiable)[/]") for n in ph.gates
+        render.heading(
+            f"Phase {ph.index} · days {ph.start}–{ph.end}"
+            + (f" · after verification of {gates}" if gates else "")
         )
+        if detail:
+            render.listing(
+                [
+                    (f"{cs.party_ids[its[n].owner]}", f"{its[n].id} [dim]{escape(its[n].label)}[/]")
+                    for n in ph.items
+                ]
+            )
+        else:
+            render.listing(_by_owner(cs, rm, ph.items))
         expiring = sorted({n for n, _ in ph.renewals})
         if expiring:
-            moves += (
-                "\n[dim]renew: "
-                + ", ".join(f"{its[n].id} every {fmt_num(its[n].expires_after_days)} d" for n in expiring)
-                + "[/]"
+            render.listing(
+                [
+                    (
+                        "renew:",
+                        ", ".join(
+                            f"{its[n].id} every {fmt_num(its[n].expires_after_days)} d" for n in expiring
+                        ),
+                    )
+                ]
             )
-        gates = gates or "—"
-        pt.add_row(str(ph.index), f"{ph.start}–{ph.end}", moves, gates)
-    console.print(pt)
-    et = Table(title="Exposure (what a party loses if the others stop in that phase)", title_justify="left")
-    et.add_column("party")
-    for ph in rm.phases:
-        et.add_column(f"P{ph.index}", justify="right")
-    et.add_column("max", justify="right")
+    cols = [render.Col("party", "id"), *(render.Col(f"P{ph.index}", "num") for ph in rm.phases)]
+    et = render.table(
+        [*cols, render.Col("max", "num")],
+        title="Exposure: what a party loses if the others stop in that phase",
+        ids=cs.party_ids,
+    )
     for i, pid in enumerate(cs.party_ids):
         et.add_row(pid, *(fmt_num(float(x)) for x in rm.exposure[i]), fmt_num(float(rm.max_exposure[i])))
+    console.print()
     console.print(et)
     if rm.snapbacks:
-        st = Table(title="Snapback clauses", title_justify="left")
-        for col in ("relief", "owner", "reverts if", "lead (days)", "credible"):
-            st.add_column(col)
-        for s in rm.snapbacks:
-            st.add_row(
-                its[s.item].id,
-                cs.party_ids[s.owner],
-                ", ".join(cs.party_ids[i] for i in s.triggers)
-                + (" stop" if s.kind == "snapback" else " stop (lapses)"),
-                "?" if s.lead_days != s.lead_days else fmt_num(s.lead_days),
-                "yes" if s.credible else "[red]no[/] (owner gains from keeping it)",
+        render.heading(f"Snapback clauses ({len(rm.snapbacks)})")
+        rows = []
+        for sb in rm.snapbacks:
+            lead = "?" if sb.lead_days != sb.lead_days else fmt_num(sb.lead_days)
+            verb = "reverts" if sb.kind == "snapback" else "lapses"
+            credible = "" if sb.credible else "; [red]not credible[/] (its owner gains from keeping it)"
+            rows.append(
+                (
+                    f"{its[sb.item].id} ({cs.party_ids[sb.owner]})",
+                    f"{verb} within {lead} d if {', '.join(cs.party_ids[i] for i in sb.triggers)} stop{credible}",
+                )
             )
-        console.print(st)
+        render.listing(rows)
     if rm.self_enforcing:
-        console.print(
-            "[green]Self-enforcing:[/] at every phase, finishing is worth more to every party than stopping."
+        render.say(
+            "\n[green]Self-enforcing:[/] at every phase, finishing is worth more to every party than stopping."
         )
     else:
-        console.print(f"[yellow]Not self-enforcing:[/] {len(rm.temptations)} temptation(s).", highlight=False)
+        render.say(f"\n[yellow]Not self-enforcing:[/] {len(rm.temptations)} temptation(s).")
         for t in rm.temptations:
-            console.print(
-                f"  phase {t.phase + 1}: {cs.party_names[t.party]} gains {fmt_num(t.margin)} by stopping "
-                f"({fmt_num(t.stop)} vs {fmt_num(t.finish)} by continuing)",
-                highlight=False,
+            render.say(
+                f"  Phase {t.phase + 1}: {escape(cs.party_ids[t.party])} gains {fmt_num(t.margin)} by "
+                f"stopping ({fmt_num(t.stop)} if it stops, {fmt_num(t.finish)} if it continues)"
             )
-            for p in t.proposals[:3]:
+            shown = t.proposals if detail else t.proposals[:1]
+            for p in shown:
                 tag = "removes it" if p.removes else f"leaves {fmt_num(p.margin)}"
-                console.print(f"    → {p.kind}: {p.text} [dim]({tag})[/]", highlight=False)
-            if len(t.proposals) > 3:
-                console.print(f"    [dim]… {len(t.proposals) - 3} more in --format json[/]", highlight=False)
-    for v in rm.violations:
-        console.print(f"[red]breaks:[/] {v}", highlight=False)
-    for note in rm.notes:
-        console.print(f"[dim]note: {note}[/]", highlight=False)
+                render.listing([("→", f"{p.kind}: {escape(p.text)} [dim]({tag})[/]")], indent=4)
+            if len(t.proposals) > len(shown):
+                render.say(f"    [dim]{len(t.proposals) - len(shown)} more fixes: --detail[/]")
+    render.listing([("[red]breaks:[/]", escape(v)) for v in rm.violations], indent=0)
+    render.notes(rm.notes, prefix="note")
     status = (
         "proven optimal" if rm.optimal else (f"gap {fmt_num(rm.gap)}" if rm.gap is not None else "not proven")
     )
-    console.print(
-        f"[dim]method: {rm.method}; objective {rm.objective} = {fmt_num(rm.objective_value or 0.0)} ({status}); "
-        f"{rm.seconds:.2f} s[/]",
-        highlight=False,
+    render.say(
+        f"[dim]Sequencing method: {rm.method}; objective {rm.objective} = {fmt_num(rm.objective_value or 0.0)}; "
+        f"the order is {status} for this package; {rm.seconds:.2f} s[/]"
     )
 
 
 def _print_agreed(rm: Roadmap, cs: CompiledScenario) -> None:
     """The phases actually agreed, scored with the same formulas."""
-    its = rm.items.items
+    from detente.cli import render
+
     history = cs.scenario.history
     names = [p.name for p in history.phases] if history else []
     used = sorted({int(x) for x in rm.phase_of})
-    t = Table(
-        title="Phases actually agreed (history:), scored the same way", title_justify="left", show_lines=True
-    )
-    t.add_column("phase")
-    t.add_column("moves (owner)")
-    t.add_column("exposure", justify="right")
+    render.heading("Phases actually agreed (history:), scored the same way")
     for ph, original in zip(rm.phases, used, strict=True):
-        moves = "\n".join(
-            f"{its[n].label} [dim]({cs.party_ids[its[n].owner]}, {its[n].id})[/]" for n in ph.items
-        )
         worst = float(rm.exposure[:, ph.index - 1].max(initial=0.0))
-        t.add_row(names[original] if original < len(names) else str(ph.index), moves, fmt_num(worst))
-    console.print(t)
+        name = names[original] if original < len(names) else str(ph.index)
+        render.say(f"  [bold]{escape(name)}[/] · exposure {fmt_num(worst)}")
+        render.listing(_by_owner(cs, rm, ph.items), indent=4)
     tempted = ", ".join(
         f"{cs.party_ids[x.party]} before phase {x.phase + 1} (+{fmt_num(x.margin)})" for x in rm.temptations
     )
-    console.print(
+    render.say(
         f"Agreed phases: max exposure {fmt_num(float(rm.max_exposure.max(initial=0.0)))}; "
         + (f"tempted: {tempted}" if tempted else "no party tempted")
-        + f"; {len(rm.violations)} prerequisite(s) bundled in the same phase.",
+        + f"; {len(rm.violations)} prerequisite(s) bundled in the same phase."
+    )
+    render.listing([("same phase:", f"[dim]{escape(v)}[/]") for v in rm.violations])
+
+
+def _check_given_package(
+    cs: CompiledScenario, choices: npt.NDArray[np.int64], path: Path, allow: bool
+) -> None:
+    """Refuse a --package that breaks a rule or leaves a party below its reservation (unless ``allow``)."""
+    from detente.analysis.package_check import check_package
+    from detente.errors import DetenteError
+
+    check = check_package(cs, choices)
+    if check.acceptable:
+        return
+    problems = check.lines()
+    if not allow:
+        raise DetenteError(
+            f"the package in {path} is not acceptable:\n  "
+            + "\n  ".join(problems)
+            + "\nSequence an acceptable package (detente solve or detente options), "
+            "or pass --allow-unacceptable to sequence it anyway."
+        )
+    err_console.print(
+        f"[bold yellow]warning:[/] the package in {escape(str(path))} is NOT acceptable "
+        "(sequenced anyway because of --allow-unacceptable):",
         highlight=False,
     )
-    for v in rm.violations:
-        console.print(f"  [dim]same phase: {v}[/]", highlight=False)
+    for line in problems:
+        err_console.print(f"  {line}", highlight=False, markup=False)
 
 
 def roadmap(
@@ -247,11 +284,21 @@ def roadmap(
         Path | None, typer.Option("--exposure-chart", help="Write the exposure chart (.png, .svg or .pdf).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace chart files that exist.")] = False,
+    allow_unacceptable: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unacceptable",
+            help="Sequence a --package even if it breaks a rule or leaves a party below its reservation.",
+        ),
+    ] = False,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Print each item's label and every proposed fix.")
+    ] = False,
     format: FormatOption = OutputFormat.table,
 ) -> None:
     """Sequence a package into phases: verification gates, snapback, exposure, self-enforcement.
 
-    Example: [bold]detente roadmap scenarios/korea-2019.yaml --concept nash --objective exposure --chart roadmap.png[/]
+    Example: [bold]detente roadmap scenarios/korea-2019.yaml --chart roadmap.png[/]
     """
     from detente.cli.common import load_compiled
     from detente.io.writer import OutputExistsError
@@ -264,6 +311,8 @@ def roadmap(
             )
     cs = load_compiled(file)
     choices, source = _package(cs, concept, option, package, history)
+    if package is not None:
+        _check_given_package(cs, choices, package, allow_unacceptable)
     with err_console.status("Sequencing the roadmap (CP-SAT)…"):
         rm = plan_roadmap(
             cs,
@@ -295,7 +344,7 @@ def roadmap(
         doc.history = roadmap_output(agreed, cs) if agreed is not None else None
         emit_json(doc.model_dump(mode="json"))
         return
-    _print_roadmap(rm, cs, source)
+    _print_roadmap(rm, cs, source, detail)
     if agreed is not None:
         _print_agreed(agreed, cs)
     for path in (chart, exposure_chart):
@@ -342,9 +391,20 @@ def compare_strategies(
     if format is OutputFormat.json:
         emit_json(result.to_json(cs))
         return
-    t = Table(title=f"Strategies for the {source}", title_justify="left")
-    for col in ("strategy", "phases", "max exposure", "days to complete", "tempted phases", "rules broken"):
-        t.add_column(col, justify="left" if col == "strategy" else "right")
+    from detente.cli import render
+
+    t = render.table(
+        [
+            render.Col("strategy", "id"),
+            render.Col("phases", "num"),
+            render.Col("max exposure", "num"),
+            render.Col("days", "num"),
+            render.Col("tempted", "num"),
+            render.Col("broken", "num"),
+        ],
+        title=f"Strategies for the {source}",
+        ids=[rm.strategy for rm in result.roadmaps],
+    )
     for rm in result.roadmaps:
         t.add_row(
             rm.strategy,
@@ -355,11 +415,10 @@ def compare_strategies(
             str(len(rm.violations)),
         )
     console.print(t)
-    console.print(
-        "[dim]max exposure: the most any party loses if the others stop (docs/roadmaps.md); tempted phases: "
-        "phases where some party gains by stopping; rules broken: prerequisites not in an earlier phase, "
-        "missed deadlines.[/]",
-        highlight=False,
+    render.say(
+        "[dim]max exposure: the most any party loses if the others stop (docs/roadmaps.md); days: until "
+        "complete; tempted: phases where some party gains by stopping; broken: prerequisites not in an "
+        "earlier phase, missed deadlines.[/]"
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from detente.cli.common import FormatOption, OutputFormat, ScenarioArg, console, emit_json, fmt_num
 
@@ -47,8 +47,7 @@ def validate(
         for r in results:
             if r.valid:
                 console.print(
-                    f"[green]✓[/] {r.file}: {r.parties} parties, {r.moves} moves, "
-                    f"{r.outcomes:,} possible packages",
+                    f"[green]✓[/] {r.file}: {r.parties} parties, {r.moves} moves, {r.outcomes:,} packages",
                     highlight=False,
                 )
             else:
@@ -134,11 +133,17 @@ def show_document(cs, file: str):  # type: ignore[no-untyped-def]
 
 def show(
     file: ScenarioArg,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail", help="Also print names, option labels, value ranges and the rules' reasons."
+        ),
+    ] = False,
     format: FormatOption = OutputFormat.table,
 ) -> None:
-    """Show a scenario: parties, coalitions, moves, the value table and the constraints.
+    """Show a scenario: parties, coalitions, moves with each option's value to each party, and the rules.
 
-    Example: [bold]detente show scenarios/korea-2019.yaml[/]
+    Example: [bold]detente show scenarios/korea-2019.yaml --detail[/]
     """
     from detente.cli.common import load_compiled
 
@@ -147,65 +152,140 @@ def show(
     if format is OutputFormat.json:
         emit_json(doc.model_dump(mode="json"))
         return
+    _print_show(cs, doc, detail)
+
+
+def _first_paragraph(text: str) -> str:
+    return text.strip().split("\n")[0].strip()
+
+
+def _print_show(cs, doc, detail: bool) -> None:  # type: ignore[no-untyped-def]
+    from detente.cli import render
+
     s = cs.scenario
-    console.rule(f"[bold]{s.meta.title}")
+    render.title(s.meta.title)
     if s.meta.description:
-        console.print(s.meta.description.strip(), highlight=False)
+        desc = s.meta.description.strip()
+        short = _first_paragraph(desc)
+        render.plain(desc if detail else short)
     if s.meta.values_note:
-        console.print(f"[italic]Values: {s.meta.values_note.strip()}[/]", highlight=False)
-    pt = Table(title="Parties", title_justify="left")
-    for col in ("id", "name", "reservation", "best possible", "worst possible", "weight"):
-        pt.add_column(col, justify="right" if col not in ("id", "name") else "left")
+        note = " ".join(s.meta.values_note.split())
+        if not detail:
+            note = note.split(". ")[0].rstrip(".") + "."
+        render.plain(f"Values: {note}", style="italic")
+    if not detail and (
+        (s.meta.description and _first_paragraph(s.meta.description) != s.meta.description.strip())
+        or s.meta.values_note
+    ):
+        render.say("[dim](full description, names, labels and reasons: --detail)[/]")
+
+    pt = render.table(
+        [
+            render.Col("party", "id"),
+            render.Col("reservation", "num"),
+            render.Col("best", "num"),
+            render.Col("worst", "num"),
+            *([render.Col("weight", "num")] if any(p.weight != 1 for p in doc.parties) else []),
+            "name",
+        ],
+        title=f"Parties ({len(doc.parties)}; best/worst: over all packages, rules ignored)",
+        ids=cs.party_ids,
+    )
     for p in doc.parties:
-        pt.add_row(p.id, p.name, fmt_num(p.reservation), fmt_num(p.best), fmt_num(p.worst), fmt_num(p.weight))
+        weight = [fmt_num(p.weight)] if any(q.weight != 1 for q in doc.parties) else []
+        pt.add_row(p.id, fmt_num(p.reservation), fmt_num(p.best), fmt_num(p.worst), *weight, escape(p.name))
+    console.print()
     console.print(pt)
     if doc.coalitions:
-        for cid, members in doc.coalitions.items():
-            console.print(f"Coalition [bold]{cid}[/]: {', '.join(members)}", highlight=False)
-    vt = Table(
-        title=f"Moves and values ({cs.n_moves} moves, {cs.n_outcomes:,} packages before constraints)",
-        title_justify="left",
-        show_lines=False,
+        render.listing(
+            [("Coalitions:", "; ".join(f"{cid} ({', '.join(m)})" for cid, m in doc.coalitions.items()))],
+            indent=0,
+        )
+
+    n_options = sum(len(m.options) for m in doc.moves)
+    render.heading(
+        f"Moves ({cs.n_moves} moves, {n_options} options; {cs.n_outcomes:,} packages before the rules)"
     )
-    vt.add_column("move")
-    vt.add_column("owner")
-    vt.add_column("category")
-    vt.add_column("option")
-    for pid in cs.party_ids:
-        vt.add_column(pid, justify="right")
-    vt.add_column("rev/ver")
-    vt.add_column("requires")
+    render.say(
+        "[dim]Value of each option to each party (blank = 0; ~ = uncertain, ranges in --detail). "
+        "Each move: owner, R reversible, V verifiable; its status quo option first.[/]"
+    )
+    ids = [*cs.move_ids, *(f"  {o}" for ids_ in cs.option_ids for o in ids_)]
+    vt = render.table(
+        [render.Col("move / option", "id"), *(render.Col(p, "num") for p in cs.party_ids)], ids=ids
+    )
+    category = None
     for m in doc.moves:
-        flags = ("R" if m.reversible else "-") + ("V" if m.verifiable else "-")
-        for j, o in enumerate(m.options):
+        if m.category != category:
+            category = m.category
+            name = s.categories.get(category)
+            vt.add_row(f"[bold underline]{escape(category)}[/]", *([""] * cs.n_parties))
+            if detail and name and name != category:
+                vt.add_row(f"[dim]{escape(name)}[/]", *([""] * cs.n_parties))
+        flags = ("R" if m.reversible else "") + ("V" if m.verifiable else "")
+        vt.add_row(
+            f"[bold]{escape(m.id)}[/] [dim]{escape(m.owner)}{(' ' + flags) if flags else ''}[/]",
+            *([""] * cs.n_parties),
+        )
+        if detail:
+            vt.add_row(f"  [dim]{escape(m.name)}[/]", *([""] * cs.n_parties))
+        sq_first = sorted(m.options, key=lambda o: not o.status_quo)
+        for o in sq_first:
             cells = []
             for pid in cs.party_ids:
                 v = o.values[pid]
                 cell = "" if (v == 0 and pid not in o.uncertain) else fmt_num(v)
                 if pid in o.uncertain:
-                    lo, hi = o.uncertain[pid]
-                    cell += f" [dim]({fmt_num(lo)}…{fmt_num(hi)})[/]"
+                    cell += "~"
                 cells.append(cell)
-            label = o.label + (" [dim](status quo)[/]" if o.status_quo else "")
-            vt.add_row(
-                f"{m.id}\n[dim]{m.name}[/]" if j == 0 else "",
-                m.owner if j == 0 else "",
-                m.category if j == 0 else "",
-                label,
-                *cells,
-                flags if j == 0 else "",
-                ", ".join(m.requires) if j == 0 else "",
-                end_section=(j == len(m.options) - 1),
-            )
+            label = f"  {escape(o.id)}" + (" [dim](status quo)[/]" if o.status_quo else "")
+            vt.add_row(label, *cells)
+            if detail:
+                extra = [] if o.label == o.id else [escape(o.label)]
+                extra += [f"{pid} {fmt_num(lo)} to {fmt_num(hi)}" for pid, (lo, hi) in o.uncertain.items()]
+                if extra:
+                    vt.add_row(f"    [dim]{'; '.join(extra)}[/]", *([""] * cs.n_parties))
+        for word, refs in (("needs", m.requires), ("excludes", m.excludes)):
+            if refs:
+                vt.add_row(f"  [dim]{word} {escape(', '.join(refs))}[/]", *([""] * cs.n_parties))
     console.print(vt)
-    if doc.constraints:
-        ct = Table(title="Constraints", title_justify="left")
-        ct.add_column("kind")
-        ct.add_column("rule")
-        for c in doc.constraints:
-            ct.add_row(c.kind, c.label)
-        console.print(ct)
-    console.print(f"{doc.sources} sources cited. R = reversible, V = verifiable.", highlight=False)
+
+    rules = [c for c in s.constraints]
+    if rules:
+        render.heading(f"Rules ({len(rules)}; plus the moves' needs/excludes above)")
+        rows = []
+        for c in rules:
+            rows.append((c.type.replace("_", " "), escape(_rule_text(c, detail))))
+        render.listing(rows, indent=2)
+    render.say(f"[dim]{doc.sources} sources cited.[/]")
+
+
+def _rule_text(c, detail: bool) -> str:  # type: ignore[no-untyped-def]
+    """A scenario rule in ids: 'US refuses unsc-lift-all', 'if a then b or c', …"""
+    from detente.model.scenario import CountRule, Implies, MinContent, RedLine
+
+    if isinstance(c, RedLine):
+        verb = "requires" if c.requires else "refuses"
+        text = f"{c.party} {verb} " + " or ".join(c.requires or c.refuses)
+    elif isinstance(c, MinContent):
+        text = f"at least {c.at_least} move(s) in {c.category}"
+    elif isinstance(c, CountRule):
+        bounds = " and ".join(
+            x
+            for x in (
+                f"at least {c.min}" if c.min is not None else "",
+                f"at most {c.max}" if c.max is not None else "",
+            )
+            if x
+        )
+        text = f"{bounds} of " + ", ".join(c.refs)
+    elif isinstance(c, Implies):
+        text = f"if {c.if_} then " + " or ".join(c.then)
+    else:  # pragma: no cover - a new rule type
+        text = str(c)
+    if detail and c.reason:
+        text += f" — {' '.join(c.reason.split())}"
+    return text
 
 
 def schema(
