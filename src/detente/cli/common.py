@@ -54,6 +54,9 @@ def reflow_help(app: typer.Typer) -> None:
             doc = inspect.getdoc(info.callback) or ""
             paragraphs = [" ".join(p.split()) for p in doc.split("\n\n")]
             info.help = "\n\n".join(p for p in paragraphs if p)
+    for group in app.registered_groups:  # command groups (detente ledger …, detente workspace …)
+        if group.typer_instance is not None:
+            reflow_help(group.typer_instance)
 
 
 def load(path: Path) -> Scenario:

@@ -48,7 +48,7 @@ def forecast(
     80 % interval. For a scenario: one spatial issue per move, the probability of each option, and the
     most likely package beside the Nash package.
 
-    Example: detente forecast eu-car-emissions-1994.csv --chart emissions.png
+    Example: [bold]detente forecast tests/fixtures/forecast/three-equal.csv --chart forecast.png[/]
     """
     from detente.errors import DetenteError
     from detente.forecast import SCENARIO_SUFFIXES
@@ -148,7 +148,7 @@ def forecast_validate(
     MAE and median error on the 0–100 scale, hits = share within 10 points. Models with fitted
     parameters are scored by group k-fold cross-validation over proposals.
 
-    Example: detente forecast-validate deu3-development.tsv --format json
+    Example: [bold]detente forecast-validate tests/fixtures/forecast/tiny.tsv --folds 3 --format json[/]
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

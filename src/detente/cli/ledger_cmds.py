@@ -32,7 +32,7 @@ def keygen(
 ) -> None:
     """Create a party's Ed25519 key pair: OUT/PARTY.key (owner-only) and OUT/PARTY.pub.
 
-    Example: detente ledger keygen DPRK -o keys
+    Example: [bold]detente ledger keygen DPRK -o keys[/]
     """
     from detente.ledger import generate_key
 
@@ -56,7 +56,7 @@ def init(
 ) -> None:
     """Create a ledger bound to a scenario, its roadmap and every party's public key.
 
-    Example: detente ledger init talks.ledger --scenario scenarios/six-party-2007.yaml --roadmap rm.json --keys keys
+    Example: [bold]detente ledger init talks.ledger --scenario scenarios/six-party-2007.yaml --roadmap rm.json --keys keys[/]
     """
     from detente.ledger import init_ledger
 
@@ -79,7 +79,7 @@ def append(
 ) -> None:
     """Append a signed entry and print the new head hash.
 
-    Example: detente ledger append talks.ledger --key keys/DPRK.key --event done --move DPRK-shutdown-seal
+    Example: [bold]detente ledger append talks.ledger --key keys/DPRK.key --event done --move DPRK-shutdown-seal[/]
     """
     from detente.ledger import append_entry
 
@@ -95,7 +95,7 @@ def verify(
 ) -> None:
     """Check every hash, signature and reporting rule; exit 1 naming the first bad entry.
 
-    Example: detente ledger verify talks.ledger --head 3fa9c2d17b04e8aa
+    Example: [bold]detente ledger verify talks.ledger --head 3fa9c2d17b04e8aa[/]
     """
     from detente.ledger import verify_ledger
 
@@ -115,7 +115,7 @@ def verify(
 def head(ledger: LedgerArg) -> None:
     """Print the hash of the last entry (record it to detect a rollback later).
 
-    Example: detente ledger head talks.ledger
+    Example: [bold]detente ledger head talks.ledger[/]
     """
     from detente.ledger.actions import head_hash
 
@@ -132,7 +132,7 @@ def status(
 ) -> None:
     """Per phase and party: done, verified, overdue, violations; the snapbacks a violation triggers.
 
-    Example: detente ledger status talks.ledger --as-of 2008-06-30
+    Example: [bold]detente ledger status talks.ledger --as-of 2008-06-30[/]
     """
     from detente.ledger import ledger_status
 
@@ -195,7 +195,7 @@ def status(
 def repair(ledger: LedgerArg) -> None:
     """Remove an incomplete last line (an interrupted write); its bytes are kept in LEDGER.torn.
 
-    Example: detente ledger repair talks.ledger
+    Example: [bold]detente ledger repair talks.ledger[/]
     """
     from detente.ledger import repair_ledger
 

@@ -26,7 +26,7 @@ def serve(
 ) -> None:
     """Start the workspace server (browser pages at /, JSON API at /api, OpenAPI at /openapi.json).
 
-    Example: detente serve --db sqlite:///workspace.db --port 8000
+    Example: [bold]detente serve --db sqlite:///workspace.db --port 8000[/]
     """
     import uvicorn
 
@@ -50,7 +50,7 @@ def add_user(
 ) -> None:
     """Create a user directly in the database (bootstraps the first admin).
 
-    Example: detente workspace add-user alice --role admin --password-file pw.txt
+    Example: [bold]detente workspace add-user alice --role admin --password-file pw.txt[/]
     """
     from detente.errors import DetenteError
     from detente.server.db import make_engine, migrate, session_factory
@@ -79,7 +79,7 @@ def backup(
 ) -> None:
     """Write every table to one JSON file (mode 0600; portable between SQLite and PostgreSQL).
 
-    Example: detente workspace backup -o workspace-backup.json
+    Example: [bold]detente workspace backup -o workspace-backup.json[/]
     """
     from detente.server import backup as bk
     from detente.server.db import make_engine, migrate
@@ -99,7 +99,7 @@ def restore(
 ) -> None:
     """Load a backup into an empty database.
 
-    Example: detente workspace restore workspace-backup.json --db sqlite:///restored.db
+    Example: [bold]detente workspace restore workspace-backup.json --db sqlite:///restored.db[/]
     """
     from detente.server import backup as bk
     from detente.server.db import make_engine, migrate
