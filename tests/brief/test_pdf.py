@@ -148,9 +148,14 @@ def test_no_exposure_chart_when_no_one_is_exposed() -> None:
 
 
 @pytest.mark.slow
-def test_flagship_memo(pdf_dir: Path, tmp_path: Path) -> None:
-    data = brief_of(FLAGSHIP)
-    pdf = _pdf(FLAGSHIP, pdf_dir)
+def test_flagship_memo(tmp_path: Path) -> None:
+    """The flagship as ``make demo`` briefs it (default roadmap time, four options)."""
+    from detente.brief import BriefOptions, build_brief
+    from tests.brief.conftest import compiled
+
+    data = build_brief(compiled(FLAGSHIP), options=BriefOptions(time_limit=5.0))
+    pdf = tmp_path / "korea.pdf"
+    write_brief(data, pdf)
     pages = pages_text(pdf)
     _memo_checks(data, pages)
     page1 = " ".join(pages[0].split())

@@ -127,3 +127,20 @@ def test_markdown_snapshot(name: str) -> None:
 def test_pdf_bytes_from_api_match_writer(tmp_path: Path) -> None:
     data = brief_of(BRIEF_FIXTURES / "no-deal.yaml")
     assert render_pdf(data)[:4] == b"%PDF"
+
+
+def test_annex_takes_extra_sections() -> None:
+    """Another module adds an annex section (a partial plus its data): it is lettered and listed."""
+    import dataclasses
+
+    from detente.brief.build import annex_sections
+    from detente.brief.model import AnnexSection
+
+    data = brief_of(BRIEF_FIXTURES / "three-party.yaml")
+    extra = AnnexSection("more-risks", "Risks again", "risks", data=None)
+    more = dataclasses.replace(data, annex=annex_sections(data, [extra]))
+    letter = chr(65 + len(more.annex) - 1)
+    html = unescape(render_html(more))
+    assert 'id="annex-more-risks"' in html and f"{letter}. Risks again" in html
+    text, _ = render_markdown(more)
+    assert f"## {letter}. Risks again" in text

@@ -385,13 +385,11 @@ def joint_gains(cs: CompiledScenario) -> tuple[npt.NDArray[np.float64], list[str
         total[sq] = -np.inf
         j = int(np.argmax(total))
         out[k] = delta[j]
-        labels.append(
-            cs.move_names[k] if cs.n_options[k] <= 2 else f"{cs.move_names[k]} — {cs.option_labels[k][j]}"
-        )
+        labels.append(cs.move_names[k])
     return out, labels
 
 
-#: At most this many frontier points are listed in the appendix (representatives beyond that).
+#: At most this many frontier points are listed in the annex (representatives beyond that).
 FRONTIER_ROWS = 40
 
 

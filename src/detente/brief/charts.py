@@ -211,23 +211,26 @@ def interest_overlap(
     """Heatmap of what each move is worth to each party over its status quo (moves × parties).
 
     ``gains[k, i]`` is δ_i of move k's jointly most valuable option (see
-    :func:`detente.brief.build.joint_gains`). Rows where every cell is positive are moves every party
+    :func:`detente.brief.build.joint_gains`); rows are labelled by move name. Rows where every cell is positive are moves every party
     wants: where the interests meet; mixed rows are the trades.
     """
     import matplotlib.colors as mcolors
 
     with _style():
         m = len(move_labels)
-        # drawn at print size (7.2 in wide = the page's text width; 0.2 in a row) so labels print at 8 pt
+        # drawn at print size (7.2 in wide = the page's text width; 0.2 in a row) so labels print at 8 pt:
+        # room on the left for the longest move name (≈ 0.062 in a character at 8 pt), the rest for cells
         fig, (ax,) = _new(7.2, max(1.8, 1.3 + 0.2 * m))
+        left = min(0.55, (0.15 + 0.062 * max((len(s) for s in move_labels), default=10)) / 7.2)
+        fig.subplots_adjust(left=left, right=0.86, bottom=1.1 / (1.3 + 0.2 * m), top=0.98)
         lim = float(np.abs(gains).max(initial=0)) or 1.0
         im = ax.imshow(gains, cmap="PuOr", norm=mcolors.TwoSlopeNorm(0, -lim, lim), aspect="auto")
         many = len(party_names) > 5
         ax.set_xticks(
             range(len(party_names)),
-            [_wrap(n, 24 if many else 12) for n in party_names],
+            [n if many else _wrap(n, 12) for n in party_names],
             fontsize=8,
-            rotation=35 if many else 0,
+            rotation=40 if many else 0,
             ha="right" if many else "center",
             rotation_mode="anchor",
         )
@@ -245,7 +248,7 @@ def interest_overlap(
                     fontsize=7.5,
                     color="white" if dark else "black",
                 )
-        fig.colorbar(im, ax=ax, shrink=0.6, label="gain over status quo")
+        fig.colorbar(im, ax=ax, shrink=0.6, pad=0.02, label="gain over status quo")
         ax.spines[:].set_visible(False)
         svg = figure_svg(fig)
     shared = [move_labels[r] for r in range(m) if np.all(gains[r] > 0)]

@@ -11,7 +11,7 @@
   plausible value draws (:mod:`detente.brief.robust`). Severity = 1 − share.
 
 **Ranking an option's risks.** Risks that set the option apart (not shared by every option) come
-first, then by kind (:data:`KIND_RANK`), then by severity. The same risk (kind and subject) in several
+first, then by kind (:data:`KIND_RANK`), then the ones fewer options share, then by severity. The same risk (kind and subject) in several
 options is shown once, with the options it concerns (:func:`group_risks`).
 """
 
@@ -175,8 +175,20 @@ def ranked_risks(card: OptionCard, risk_list: list[Risk], cards: list[OptionCard
     if below:
         return ["Not acceptable to " + ", ".join(s.party_name for s in below) + " (below reservation value)."]
     mine = [r for r in risk_list if r.concerns(card.title)]
+
+    def spread(r: Risk) -> int:  # how many options share this risk (kind and subject)
+        return len(
+            {t for x in risk_list if x.kind == r.kind and x.subject == r.subject for t in _options_of(x)}
+        )
+
     mine.sort(
-        key=lambda r: (_shared_by_all(r, risk_list, cards), KIND_RANK.index(r.kind), -r.severity, r.title)
+        key=lambda r: (
+            _shared_by_all(r, risk_list, cards),
+            KIND_RANK.index(r.kind),
+            spread(r) if r.subject else 1,
+            -r.severity,
+            r.title,
+        )
     )
     lines = list(dict.fromkeys(_short(r, card) + "." for r in mine))
     return lines or ["No specific risk found."]
