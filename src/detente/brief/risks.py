@@ -10,9 +10,12 @@
 * **Robustness** — an option acceptable to every party in fewer than :data:`ROBUST_ENOUGH` of the
   plausible value draws (:mod:`detente.brief.robust`). Severity = 1 − share.
 
-**Ranking an option's risks.** Risks that set the option apart (not shared by every option) come
-first, then by kind (:data:`KIND_RANK`), then the ones fewer options share, then by severity. The same risk (kind and subject) in several
-options is shown once, with the options it concerns (:func:`group_risks`).
+**Ranking an option's risks** (so each option shows its own main risk, not one sentence for all):
+an option that cannot be sequenced says so first; then the risks on which it is uniquely the worst
+option (e.g. the lowest robustness, the largest temptation of a party); risks alike in every option
+come last; otherwise fewer options worse first, risks not shared by every option before shared ones,
+then by kind (:data:`KIND_RANK`), the ones fewer options share, and severity. The same risk (kind and
+subject) in several options is shown once, with the options it concerns (:func:`group_risks`).
 """
 
 from __future__ import annotations
@@ -176,20 +179,33 @@ def ranked_risks(card: OptionCard, risk_list: list[Risk], cards: list[OptionCard
         return ["Not acceptable to " + ", ".join(s.party_name for s in below) + " (below reservation value)."]
     mine = [r for r in risk_list if r.concerns(card.title)]
 
-    def spread(r: Risk) -> int:  # how many options share this risk (kind and subject)
-        return len(
-            {t for x in risk_list if x.kind == r.kind and x.subject == r.subject for t in _options_of(x)}
-        )
+    def same(r: Risk) -> list[Risk]:  # the same risk (kind and subject) in every option that has it
+        return [x for x in risk_list if x.kind == r.kind and x.subject == r.subject] if r.subject else [r]
 
-    mine.sort(
-        key=lambda r: (
+    def spread(r: Risk) -> int:  # how many options share it
+        return len({t for x in same(r) for t in _options_of(x)})
+
+    def standing(r: Risk) -> tuple[int, int]:  # (options worse, options as bad): (0, 0) = uniquely worst
+        worse = sum(1 for x in same(r) if x.severity > r.severity + 1e-12)
+        tied = sum(1 for x in same(r) if x is not r and abs(x.severity - r.severity) <= 1e-12)
+        return worse, tied
+
+    def key(r: Risk) -> tuple[object, ...]:
+        worse, tied = standing(r)
+        everywhere_alike = _shared_by_all(r, risk_list, cards) and worse == 0 and tied == spread(r) - 1
+        return (
+            r.kind != "sequencing",
+            (worse, tied) != (0, 0),  # uniquely worst here first
+            everywhere_alike,  # the same in every option: says nothing about this one
+            worse,
             _shared_by_all(r, risk_list, cards),
             KIND_RANK.index(r.kind),
-            spread(r) if r.subject else 1,
+            spread(r),
             -r.severity,
             r.title,
         )
-    )
+
+    mine.sort(key=key)
     lines = list(dict.fromkeys(_short(r, card) + "." for r in mine))
     return lines or ["No specific risk found."]
 
