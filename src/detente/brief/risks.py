@@ -13,9 +13,10 @@
 **Ranking an option's risks** (so each option shows its own main risk, not one sentence for all):
 an option that cannot be sequenced says so first; then the risks on which it is uniquely the worst
 option (e.g. the lowest robustness, the largest temptation of a party); risks alike in every option
-come last; otherwise fewer options worse first, risks not shared by every option before shared ones,
-then by kind (:data:`KIND_RANK`), the ones fewer options share, and severity. The same risk (kind and
-subject) in several options is shown once, with the options it concerns (:func:`group_risks`).
+come last; otherwise the fewer other options are as badly off, the earlier; then risks not shared by
+every option before shared ones, by kind (:data:`KIND_RANK`), the ones fewer options share, and
+severity. The same risk (kind and subject) in several options is shown once, with the options it
+concerns (:func:`group_risks`).
 """
 
 from __future__ import annotations
@@ -197,7 +198,7 @@ def ranked_risks(card: OptionCard, risk_list: list[Risk], cards: list[OptionCard
             r.kind != "sequencing",
             (worse, tied) != (0, 0),  # uniquely worst here first
             everywhere_alike,  # the same in every option: says nothing about this one
-            worse,
+            worse + tied,  # how many other options are at least as exposed to it
             _shared_by_all(r, risk_list, cards),
             KIND_RANK.index(r.kind),
             spread(r),
