@@ -1,12 +1,16 @@
 """Détente: negotiation support for multi-party, multi-issue negotiations.
 
-The Python API mirrors the CLI verbs::
+The Python API mirrors the CLI verbs (see docs/api.md)::
 
-    import detente
-    scenario = detente.load_scenario("scenarios/korea-2019.yaml")
-    model = detente.compile_scenario(scenario)      # the numeric model every algorithm consumes
+    import detente as dt
+    sc = dt.load("scenarios/korea-2019.yaml")
+    sol = dt.solve(sc, "nash")                      # typed result: .optimal, .method, .gap, .packages
+    rm = dt.plan_roadmap(sc, sol.packages[0])       # a roadmap with .phases
 
-Heavy modules (solvers, charts, PDF) are imported lazily by the functions that need them.
+    model = dt.compile_scenario(sc)                 # the numeric model every algorithm consumes
+
+Heavy modules (solvers, charts, PDF) are imported lazily by the functions that need them; the
+notebook API (:mod:`detente.api`) is loaded on first use through the module ``__getattr__``.
 """
 
 from typing import Any
@@ -20,10 +24,35 @@ from detente.model.scenario import Scenario
 
 __version__ = "0.1.0"
 
+#: Names served by :mod:`detente.api`, imported on first access.
+_API = (
+    "Analysis",
+    "Diagnosis",
+    "Frontier",
+    "Options",
+    "Package",
+    "Roadmap",
+    "Solution",
+    "Wedges",
+    "analyze",
+    "diagnose",
+    "frontier",
+    "load",
+    "options",
+    "plan_roadmap",
+    "solve",
+    "wedges",
+)
+
 
 def __getattr__(name: str) -> Any:
-    """Heavier entry points, imported on first use: ``detente.forecast(...)`` (the package is callable)
-    and ``detente.validate_forecasts(...)``."""
+    """The API's heavier entry points, imported on first use (``import detente`` stays light):
+    :mod:`detente.api`'s names, ``detente.forecast(...)`` (the package is callable) and
+    ``detente.validate_forecasts(...)``."""
+    if name in _API:
+        from detente import api
+
+        return getattr(api, name)
     if name in ("forecast", "validate_forecasts"):
         import importlib
 
@@ -33,6 +62,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    *_API,
     "CompiledScenario",
     "DetenteError",
     "LinearConstraint",

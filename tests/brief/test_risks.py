@@ -57,3 +57,36 @@ def test_main_risk_prefers_unacceptability() -> None:
     bad = card("Bad", {"A-patrol": "yes"})  # Avalon −2 < 0
     assert not bad.acceptable
     assert risks.main_risk(bad, risks.all_risks(cs, [bad], [])).startswith("Not acceptable to Avalon")
+
+
+def test_each_option_gets_its_own_main_risk_and_risks_are_grouped() -> None:
+    from detente.brief.model import Risk
+
+    a = card("Option A", {"B-open": "partial", "A-patrol": "yes", "B-fees": "yes"})
+    b = card("Option B", {"B-open": "partial", "A-patrol": "yes", "C-aid": "small", "B-fees": "yes"})
+    cards = [a, b]
+
+    def tempt(option: str, party: str, margin: float) -> Risk:
+        return Risk(
+            "temptation", f"{party} is tempted to stop at phase 1", "d", option, margin, subject=party
+        )
+
+    def rob(option: str, share: float) -> Risk:
+        title = f"acceptable to every party in only {100 * share:.0f}% of plausible value draws"
+        return Risk("robustness", title, "d", option, 1 - share, subject="robustness")
+
+    found = [
+        rob("Option A", 0.40),  # A is the less robust one
+        rob("Option B", 0.45),
+        tempt("Option A", "Avalon", 4.0),  # alike in both options: says nothing about either
+        tempt("Option B", "Avalon", 4.0),
+        tempt("Option A", "Borduria", 2.0),
+        tempt("Option B", "Borduria", 6.0),  # B is where Borduria is most tempted
+    ]
+    ranked = {c.title: risks.ranked_risks(c, found, cards) for c in cards}
+    assert ranked["Option A"][0].startswith("Acceptable to every party in only 40%")
+    assert ranked["Option B"][0] == "Borduria is tempted to stop at phase 1."
+    assert all(r[-1] == "Avalon is tempted to stop at phase 1." for r in ranked.values())
+    groups = {g.kind: g for g in risks.group_risks(found, cards)}
+    assert [line.options for line in groups["temptation"].lines] == [["Option A", "Option B"]] * 2
+    assert len(groups["robustness"].lines) == 2  # different shares stay apart

@@ -5,9 +5,7 @@ coalitions — and turns the results into the brief's records; :func:`roadmap_fo
 roadmap. A step the analysis could not run (e.g. no exact frontier method for a very large scenario)
 is listed under *not available* and the brief still renders.
 
-**Robustness** of an option (shown once a scenario has uncertain values) is the share of ``samples``
-joint draws of the values, each value uniform on its stated range [low, high] (seeded), in which the
-option's package stays acceptable: u_i ≥ r_i for every party.
+Robustness is computed in :mod:`detente.brief.robust`.
 """
 
 from __future__ import annotations
@@ -51,7 +49,6 @@ class Candidate:
     option: OptionForPrincipals
     concepts: list[str] = field(default_factory=list)
     method: str = ""
-    robustness: float | None = None
 
 
 @dataclass
@@ -73,8 +70,6 @@ def analysis_facts(
     cs: CompiledScenario,
     *,
     n_options: int,
-    seed: int,
-    samples: int,
     concept: str = "nash",
     time_limit: float = 20.0,
     progress: Callable[[str], None] | None = None,
@@ -107,7 +102,6 @@ def analysis_facts(
                 note="; ".join([*rep.notes, *([rep.shortfall] if rep.shortfall else [])]) or None,
             )
         )
-        draws = draws_for(cs, seed, samples)
         for opt in rep.options:
             tied = [row.label for row in concepts if row.choices == opt.choices]
             cands.append(
@@ -117,7 +111,6 @@ def analysis_facts(
                     option=opt,
                     concepts=tied,
                     method=rep.method,
-                    robustness=None if draws is None else robustness(cs, opt.array(cs), draws),
                 )
             )
     if zone.exists is False and not zone.summary:
@@ -261,6 +254,11 @@ def zone_from_diagnosis(cs: CompiledScenario, diag: Any) -> ZoneInfo:
     )
 
 
+def _n(x: float) -> str:
+    """A number as the brief prints it: integers plainly, else 3 significant figures; a true minus."""
+    return (str(int(round(x))) if abs(x - round(x)) < 1e-9 else f"{x:.3g}").replace("-", "−")
+
+
 def _names(cs: CompiledScenario, ids: list[str]) -> str:
     return " and ".join(cs.party_names[cs.party_index(p)] for p in ids)
 
@@ -321,23 +319,6 @@ def _wedges(cs: CompiledScenario, out: Any) -> tuple[list[Risk], list[Chart]]:
     return risks, figs
 
 
-# ----- robustness ------------------------------------------------------------------------------------
-def draws_for(cs: CompiledScenario, seed: int, samples: int) -> npt.NDArray[np.float64] | None:
-    """(samples, O, P) values drawn uniformly on [values_low, values_high] (seeded); None if all certain."""
-    if not bool(np.any(cs.values_low != cs.values_high)):
-        return None
-    rng = np.random.default_rng(seed)
-    lo, hi = cs.values_low, cs.values_high
-    return lo + (hi - lo) * rng.random((samples, *lo.shape))
-
-
-def robustness(cs: CompiledScenario, choices: npt.ArrayLike, draws: npt.NDArray[np.float64]) -> float:
-    """Share of value draws in which package ``choices`` is acceptable (u_i ≥ r_i for all i)."""
-    g = cs.global_options(choices)
-    u = draws[:, g, :].sum(axis=1)  # (samples, P)
-    return float(np.mean(np.all(u >= cs.reservation - 1e-9, axis=1)))
-
-
 # ----- roadmaps ------------------------------------------------------------------------------------
 def roadmap_for(cs: CompiledScenario, choices: npt.NDArray[np.int64], *, time_limit: float = 5.0) -> Any:
     """Plan the roadmap of one package with the exposure objective (smallest maximum exposure).
@@ -394,19 +375,41 @@ def roadmap_info(cs: CompiledScenario, rm: Any) -> RoadmapInfo:
 
 
 def temptation_risks(cs: CompiledScenario, card: OptionCard, rm: Any) -> list[Risk]:
-    """The roadmap's temptations (a party gains by stopping before a phase) as brief risks."""
-    out = []
+    """The roadmap's temptations as one risk per tempted party (its earliest and largest temptation).
+
+    The numbers are payoffs of the backward induction in :mod:`detente.roadmap.evaluate`: ``stop`` is
+    the party's utility if it stops before that phase; ``finish`` what it can expect by going on —
+    which is below its utility for the completed package when a later phase is itself open to
+    defection.
+    """
+    by_party: dict[int, list[Any]] = {}
     for t in rm.temptations:
-        who = cs.party_names[t.party]
-        fix = f" Proposed fix: {t.proposals[0].text}" if t.proposals else ""
+        by_party.setdefault(int(t.party), []).append(t)
+    out = []
+    for i, ts in by_party.items():
+        who = cs.party_names[i]
+        worst = max(ts, key=lambda t: t.margin)
+        phases = sorted({int(t.phase) + 1 for t in ts})
+        where = f"phase {phases[0]}" if len(phases) == 1 else "phases " + ", ".join(map(str, phases))
+        final = next((s.utility for s in card.stakes if s.party_name == who), None)
+        after = (
+            f" (not the {_n(final)} it gets once every phase is carried out: by backward induction a later "
+            "phase is itself open to defection)"
+            if final is not None and worst.finish < final - 1e-9
+            else ""
+        )
+        fix = f" Proposed fix: {worst.proposals[0].text}" if worst.proposals else ""
+        n = int(worst.phase) + 1
         out.append(
             Risk(
                 kind="temptation",
-                title=f"{card.title}: {who} is tempted to stop before phase {t.phase + 1}",
-                detail=f"Stopping there gives {who} {t.stop:.3g} against {t.finish:.3g} for finishing "
-                f"(a margin of {t.margin:.3g}).{fix}",
+                title=f"{who} is tempted to stop at {where}",
+                detail=f"If {who} skips its own steps from phase {n} on while the others carry out theirs, "
+                f"its utility is {_n(worst.stop)}; if it goes on, {_n(worst.finish)}{after}. Stopping gains "
+                f"it {_n(worst.margin)}.{fix}",
                 option=card.title,
-                severity=float(t.margin),
+                severity=float(worst.margin),
+                subject=who,
             )
         )
     return out
@@ -445,7 +448,7 @@ def roadmap_charts(cs: CompiledScenario, card: OptionCard, rm: Any) -> list[Char
                 section="charts",
             )
         )
-    if info is not None and (bool(np.any(rm.exposure > 1e-9)) or rm.temptations):
+    if info is not None and bool(np.any(rm.exposure > 1e-9)):  # else the text says no one is exposed
         out.append(
             from_figure(
                 f"exposure-{card.key}",

@@ -15,18 +15,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from detente.brief import charts, facts, risks
+from detente.brief import charts, facts, risks, robust
 from detente.brief.adapters import (
     AnalysisFacts,
     analysis_facts,
-    draws_for,
     roadmap_charts,
     roadmap_for,
     roadmap_info,
-    robustness,
     temptation_risks,
 )
-from detente.brief.model import BriefData, Chart, OptionCard, PartyInfo, Risk
+from detente.brief.model import (
+    AnnexSection,
+    BriefData,
+    Chart,
+    OptionCard,
+    PartyInfo,
+    Recommendation,
+    Risk,
+)
 
 if TYPE_CHECKING:
     from detente.analysis.options import OptionForPrincipals
@@ -99,13 +105,17 @@ def build_brief(
     found = analysis_facts(
         cs,
         n_options=opts.n_options,
-        seed=opts.seed,
-        samples=opts.samples,
         concept=opts.concept,
         time_limit=opts.time_limit,
         progress=lambda name: step(f"Analysis: {name}"),
     )
     cards = _option_cards(cs, found, opts)
+    assessed = robust.assess(
+        cs, [cs.choices_from_ids(c.choices) for c in cards], seed=opts.seed, samples=opts.samples
+    )
+    for card, rb in zip(cards, assessed or [], strict=False):
+        card.robustness = rb.share
+        card.rests_on = [j.words() for j in rb.judgments]
 
     plans: dict[str, Any] = {}
     risk_list: list[Risk] = []
@@ -132,14 +142,16 @@ def build_brief(
                 risk_list += temptation_risks(cs, card, rm)
     risk_list = risks.all_risks(cs, cards, risk_list + found.wedges)
     for card in cards:
-        card.main_risk = risks.main_risk(card, risk_list)
+        card.risks = risks.ranked_risks(card, risk_list, cards)
+        card.main_risk = card.risks[0]
 
     step.total = step.done + 1
     step("Drawing charts")
     chart_list = _charts(cs, parties, cards, found, plans)
     step.finish()
 
-    return BriefData(
+    best = recommended(cards) if found.zone.exists else None
+    data = BriefData(
         title=s.meta.title,
         question=_question(cs),
         description=s.meta.description,
@@ -168,7 +180,81 @@ def build_brief(
         methods=found.methods,
         unavailable=found.unavailable,
         coalitions=[(name, [cs.party_names[i] for i in members]) for _, name, members in cs.coalitions],
+        recommendation=None if best is None else _recommendation(best),
+        risk_groups=risks.group_risks(risk_list, cards),
     )
+    data.annex = annex_sections(data)
+    return data
+
+
+#: The annex, in order: (key, title, partial). Other modules add sections with :func:`annex_sections`'
+#: ``extra`` or by appending an :class:`~detente.brief.model.AnnexSection` to ``BriefData.annex``.
+ANNEX = (
+    ("context", "Context, parties and the options in full", "options"),
+    ("charts", "Charts", "charts"),
+    ("risks", "Risks in full", "risks"),
+    ("assumptions", "Assumptions and sources", "assumptions"),
+    ("tables", "Full tables", "tables"),
+)
+
+
+def annex_sections(data: BriefData, extra: Sequence[AnnexSection] = ()) -> list[AnnexSection]:
+    """The annex's sections: the standard ones (:data:`ANNEX`) then ``extra`` (e.g. a tornado chart)."""
+    return [AnnexSection(key, title, template) for key, title, template in ANNEX] + list(extra)
+
+
+def recommended(cards: list[OptionCard]) -> OptionCard | None:
+    """The option to recommend: acceptable, named by the most solution concepts, largest smallest margin."""
+    good = [c for c in cards if c.acceptable]
+    if not good:
+        return None
+    return max(good, key=lambda c: (len(c.concepts), min(s.surplus for s in c.stakes), -cards.index(c)))
+
+
+def _num(x: float) -> str:
+    return (str(int(round(x))) if abs(x - round(x)) < 1e-9 else f"{x:.3g}").replace("-", "−")
+
+
+def _recommendation(best: OptionCard) -> Recommendation:
+    why = best.rationale
+    if best.concepts:
+        why += f" It is the {', '.join(best.concepts)}."
+    worst_off = min(best.stakes, key=lambda s: s.surplus)
+    why += (
+        f" Every party is at or above its reservation value; the smallest margin is "
+        f"{worst_off.party_name}'s ({'+' if worst_off.surplus >= 0 else ''}{_num(worst_off.surplus)})."
+    )
+    rob = None
+    if best.robustness is not None:
+        rob = f"Acceptable to every party in {100 * best.robustness:.0f}% of plausible value draws"
+        rob += (
+            "; the judgments it rests on are " + "; ".join(best.rests_on) + "."
+            if best.rests_on
+            else "; no single judgment sways it much."
+        )
+        if best.robustness < risks.ROBUST_ENOUGH:
+            rob += " That is less than one in two: treat it as a risk."
+    return Recommendation(
+        option=best, why=why, robustness=rob, roadmap=_roadmap_line(best), risks=best.risks[:3]
+    )
+
+
+def _roadmap_line(card: OptionCard) -> str | None:
+    rm = card.roadmap
+    if card.roadmap_error:
+        return "It cannot be sequenced as written: " + card.roadmap_error
+    if rm is None or not rm.phases:
+        return None
+    n = len(rm.phases)
+    days = f" over {rm.length_days:g} days" if rm.length_days else ""
+    first = rm.phases[0].moves
+    opening = "; ".join(first[:2]) + (f" and {len(first) - 2} more" if len(first) > 2 else "")
+    expo = (
+        f"worst exposure {rm.worst_exposure_party}'s ({_num(rm.worst_exposure)})"
+        if rm.worst_exposure_party and rm.worst_exposure is not None
+        else "no one is exposed at any point"
+    )
+    return f"{n} verified phase{'s' if n != 1 else ''}{days}, opening with {opening}; {expo}."
 
 
 def _option_cards(cs: CompiledScenario, found: AnalysisFacts, opts: BriefOptions) -> list[OptionCard]:
@@ -177,7 +263,6 @@ def _option_cards(cs: CompiledScenario, found: AnalysisFacts, opts: BriefOptions
     cards: list[OptionCard] = []
     for cand in found.options:
         cards.append(_card(cs, cand.title, cand.rationale, cand.option, cand.concepts, cand.method))
-        cards[-1].robustness = cand.robustness
     if not found.zone.exists and found.zone.opening_packages:
         # no deal: put the packages each minimal relaxation would make acceptable side by side
         arr = np.vstack([cs.choices_from_ids(m) for _, m in found.zone.opening_packages[: opts.n_options]])
@@ -193,10 +278,8 @@ def _option_cards(cs: CompiledScenario, found: AnalysisFacts, opts: BriefOptions
     if opts.packages:
         arr = np.vstack([cs.choices_from_ids(mapping) for _, mapping in opts.packages])
         views = explain(cs, arr, np.zeros(len(arr)), None)
-        draws = draws_for(cs, opts.seed, opts.samples)
-        for (title, _), view, c in zip(opts.packages, views, arr, strict=True):
+        for (title, _), view in zip(opts.packages, views, strict=True):
             cards.append(_card(cs, title, "Put forward for comparison.", view, [], "given"))
-            cards[-1].robustness = None if draws is None else robustness(cs, c, draws)
     for j, card in enumerate(cards):
         card.key = f"option-{j + 1}"
         card.carried_out = facts.carried_out(cs, card.choices)
@@ -228,6 +311,8 @@ def _card(
 
 
 def _bottom_line(found: AnalysisFacts, cards: list[OptionCard]) -> list[str]:
+    """The lines above the recommendation: whether a deal exists (and when none does, what would open
+    one); the recommendation itself is :class:`~detente.brief.model.Recommendation`."""
     out: list[str] = []
     z = found.zone
     if not z.exists:
@@ -238,35 +323,8 @@ def _bottom_line(found: AnalysisFacts, cards: list[OptionCard]) -> list[str]:
         return out
     if z.summary:
         out.append(z.summary)
-    good = [c for c in cards if c.acceptable]
-    if not good:
-        return out
-    best = max(good, key=lambda c: (len(c.concepts), min(s.surplus for s in c.stakes), -cards.index(c)))
-    worst_off = min(best.stakes, key=lambda s: s.surplus)
-    out.append(
-        f"{best.title} is the strongest option"
-        + (f" (it is the {', '.join(best.concepts)})" if best.concepts else "")
-        + ": every party is at or above its reservation value; the smallest margin is "
-        f"{worst_off.party_name}'s ({worst_off.surplus:+.3g})."
-    )
-    rm = best.roadmap
-    if rm is not None and rm.length_days is not None:
-        expo = (
-            f"; the worst exposure is {rm.worst_exposure_party}'s ({rm.worst_exposure:.3g})"
-            if rm.worst_exposure_party and rm.worst_exposure is not None
-            else ""
-        )
-        n = len(rm.phases)
-        days = (
-            f"{rm.length_days:g} days"
-            if rm.length_days > 0
-            else "no stated time (the scenario gives no durations)"
-        )
-        out.append(
-            f"Sequenced for least exposure, it takes {days} in {n} phase{'s' if n != 1 else ''}{expo}."
-        )
-    if best.main_risk:
-        out.append(f"Main risk: {best.main_risk}")
+    if not any(c.acceptable for c in cards):
+        out.append("No option acceptable to every party was found.")
     return out
 
 
@@ -304,8 +362,8 @@ def _charts(
                 [t for t, _ in rob],
                 [r for _, r in rob],
                 xlabel="share of draws in which every party accepts",
-                caption="Share of random draws of the uncertain values (uniform within their stated ranges) "
-                "in which the option stays acceptable to every party.",
+                caption="Share of random draws of the uncertain values (each on its stated shape: uniform, "
+                "triangular or normal) in which the option stays acceptable to every party.",
                 alt_intro="Bar chart of the share of uncertain-value draws in which each option stays "
                 "acceptable to every party.",
                 limits=(0, 1.1),
@@ -327,11 +385,11 @@ def joint_gains(cs: CompiledScenario) -> tuple[npt.NDArray[np.float64], list[str
         total[sq] = -np.inf
         j = int(np.argmax(total))
         out[k] = delta[j]
-        labels.append(facts.item_text(cs.move_names[k], cs.option_labels[k][j], int(cs.n_options[k])))
+        labels.append(cs.move_names[k])
     return out, labels
 
 
-#: At most this many frontier points are listed in the appendix (representatives beyond that).
+#: At most this many frontier points are listed in the annex (representatives beyond that).
 FRONTIER_ROWS = 40
 
 

@@ -70,10 +70,11 @@ def _new(width: float, height: float, ncols: int = 1) -> tuple[Figure, Any]:
 
 
 def _wrap(text: str, width: int = 14) -> str:
-    """Wrap a label over lines of at most ``width`` characters (long party names on an axis)."""
+    """Wrap a label over lines of about ``width`` characters at spaces only: a word longer than
+    ``width`` gets a line of its own and is never cut (no "Neighbourin / g")."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width)) or text
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
 
 
 def _num(x: float) -> str:
@@ -210,18 +211,30 @@ def interest_overlap(
     """Heatmap of what each move is worth to each party over its status quo (moves × parties).
 
     ``gains[k, i]`` is δ_i of move k's jointly most valuable option (see
-    :func:`detente.brief.build.joint_gains`). Rows where every cell is positive are moves every party
+    :func:`detente.brief.build.joint_gains`); rows are labelled by move name. Rows where every cell is positive are moves every party
     wants: where the interests meet; mixed rows are the trades.
     """
     import matplotlib.colors as mcolors
 
     with _style():
         m = len(move_labels)
-        fig, (ax,) = _new(min(8.0, 3.0 + 0.75 * len(party_names)), max(1.8, 1.0 + 0.2 * m))
+        # drawn at print size (7.2 in wide = the page's text width; 0.2 in a row) so labels print at 8 pt:
+        # room on the left for the longest move name (≈ 0.062 in a character at 8 pt), the rest for cells
+        fig, (ax,) = _new(7.2, max(1.8, 1.3 + 0.2 * m))
+        left = min(0.55, (0.15 + 0.062 * max((len(s) for s in move_labels), default=10)) / 7.2)
+        fig.subplots_adjust(left=left, right=0.86, bottom=1.1 / (1.3 + 0.2 * m), top=0.98)
         lim = float(np.abs(gains).max(initial=0)) or 1.0
         im = ax.imshow(gains, cmap="PuOr", norm=mcolors.TwoSlopeNorm(0, -lim, lim), aspect="auto")
-        ax.set_xticks(range(len(party_names)), [_wrap(n, 12) for n in party_names], fontsize=7)
-        ax.set_yticks(range(m), move_labels, fontsize=7)
+        many = len(party_names) > 5
+        ax.set_xticks(
+            range(len(party_names)),
+            [n if many else _wrap(n, 12) for n in party_names],
+            fontsize=8,
+            rotation=40 if many else 0,
+            ha="right" if many else "center",
+            rotation_mode="anchor",
+        )
+        ax.set_yticks(range(m), move_labels, fontsize=8)
         ax.tick_params(length=0)
         for r in range(m):
             for c in range(len(party_names)):
@@ -232,10 +245,10 @@ def interest_overlap(
                     _num(gains[r, c]),
                     ha="center",
                     va="center",
-                    fontsize=6.5,
+                    fontsize=7.5,
                     color="white" if dark else "black",
                 )
-        fig.colorbar(im, ax=ax, shrink=0.6, label="gain over status quo")
+        fig.colorbar(im, ax=ax, shrink=0.6, pad=0.02, label="gain over status quo")
         ax.spines[:].set_visible(False)
         svg = figure_svg(fig)
     shared = [move_labels[r] for r in range(m) if np.all(gains[r] > 0)]
@@ -257,6 +270,7 @@ def interest_overlap(
         "throughout are where the interests meet; mixed rows are the trades.",
         svg=svg,
         section=section,
+        tall=m > 20,
     )
 
 

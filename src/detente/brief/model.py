@@ -8,6 +8,7 @@ records the templates read. Numbers are kept as floats; templates format them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -79,6 +80,11 @@ class PartyStake:
     def gives_by_pillar(self) -> list[PillarCount]:
         return [PillarCount(p.pillar, len(p.items)) for p in self.gives]
 
+    @property
+    def gives_items(self) -> list[str]:
+        """Every move the party carries out, in pillar order."""
+        return [item for p in self.gives for item in p.items]
+
 
 @dataclass
 class RoadmapPhase:
@@ -131,6 +137,10 @@ class OptionCard:
     method: str = ""
     apart: list[str] = field(default_factory=list)
     carried_out: list[PillarItems] = field(default_factory=list)
+    #: the judgments its robustness rests on, in words (most important first)
+    rests_on: list[str] = field(default_factory=list)
+    #: its risks, most important first (``main_risk`` is the first); short titles
+    risks: list[str] = field(default_factory=list)
 
     @property
     def n_moves_done(self) -> int:
@@ -154,7 +164,9 @@ class ConceptRow:
 
 @dataclass
 class Risk:
-    """A risk for principals: ``kind`` is ``temptation``, ``wedge``, ``single-source`` or ``sequencing``."""
+    """A risk for principals: ``kind`` is ``sequencing``, ``robustness``, ``temptation``, ``wedge`` or
+    ``single-source``. ``subject`` names what the risk is about (a party, a move) so the same risk in
+    several options can be grouped into one line."""
 
     kind: str
     title: str
@@ -162,10 +174,57 @@ class Risk:
     option: str | None = None
     severity: float = 0.0
     also: list[str] = field(default_factory=list)
+    subject: str = ""
 
     def concerns(self, title: str) -> bool:
         """Whether this risk concerns the option titled ``title``."""
         return self.option == title or title in self.also
+
+
+@dataclass
+class RiskLine:
+    """One grouped risk: the same risk (kind and subject) in every option it concerns."""
+
+    title: str
+    detail: str
+    options: list[str]
+    severity: float
+
+
+@dataclass
+class RiskGroup:
+    """The risks of one kind, most severe first."""
+
+    kind: str
+    title: str
+    intro: str
+    lines: list[RiskLine]
+
+
+@dataclass
+class Recommendation:
+    """Page 1: the recommended option in words, how robust it is, its roadmap in one line, its risks."""
+
+    option: OptionCard
+    why: str
+    robustness: str | None
+    roadmap: str | None
+    risks: list[str]
+
+
+@dataclass
+class AnnexSection:
+    """One section of the annex: a template partial (``annex/<template>.html.j2`` and ``.md.j2``) and
+    the data it reads (as ``data`` in the partial; the whole brief is ``b``).
+
+    To add a section (e.g. a tornado chart), append one to :attr:`BriefData.annex` and ship the two
+    partials; the annex's contents list and numbering follow.
+    """
+
+    key: str
+    title: str
+    template: str
+    data: Any = None
 
 
 @dataclass
@@ -230,6 +289,8 @@ class Chart:
     caption: str
     svg: str
     section: str
+    #: a tall chart (e.g. one row per move) may take a whole printed page
+    tall: bool = False
 
 
 @dataclass
@@ -286,6 +347,9 @@ class BriefData:
     methods: list[MethodNote]
     unavailable: list[str] = field(default_factory=list)
     coalitions: list[tuple[str, list[str]]] = field(default_factory=list)
+    recommendation: Recommendation | None = None
+    risk_groups: list[RiskGroup] = field(default_factory=list)
+    annex: list[AnnexSection] = field(default_factory=list)
 
     def values_by_move(self) -> list[tuple[str, list[ValueRow]]]:
         """The value rows grouped by move, in file order."""

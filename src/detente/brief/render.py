@@ -27,13 +27,30 @@ if TYPE_CHECKING:
 
 FORMATS = ("html", "pdf", "md")
 
+#: The memo's sections after page 1 (at most four pages in all); the annex follows (``BriefData.annex``).
 SECTIONS = (
-    ("options", "1. Options"),
-    ("charts", "2. Charts"),
-    ("risks", "3. Risks"),
-    ("assumptions", "4. Assumptions and sources"),
-    ("appendix", "5. Appendix: full tables"),
+    ("options", "Options side by side"),
+    ("risks", "Risks"),
+    ("roadmap", "Roadmap of the recommendation"),
 )
+ANNEX_TITLE = "Annex"
+
+
+def annex_letter(n: int) -> str:
+    """A, B, …, Z, AA, AB, … for the annex's n-th section (0-based)."""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def label_em(data: BriefData) -> float:
+    """Width (em) of the row-label column of the options tables: wide enough for the longest word of
+    any party name or row label, so no word is ever broken (at least 7.5em)."""
+    words = [w for p in data.parties for w in p.name.split()] + ["Robustness", "Roadmap"]
+    return round(max(7.5, 0.62 * max(len(w) for w in words) + 1.2), 1)
 
 
 def num(x: float | None, digits: int = 3) -> str:
@@ -85,7 +102,15 @@ def render_html(data: BriefData, *, for_print: bool = False) -> str:
     return (
         _env("html")
         .get_template("brief.html.j2")
-        .render(b=data, sections=SECTIONS, css=_css(), data_uri=svg_data_uri, for_print=for_print)
+        .render(
+            b=data,
+            sections=SECTIONS,
+            css=_css(),
+            data_uri=svg_data_uri,
+            for_print=for_print,
+            annex_letter=annex_letter,
+            label_em=label_em(data),
+        )
     )
 
 
@@ -95,7 +120,11 @@ def render_markdown(data: BriefData, *, chart_dir: str | None = None) -> tuple[s
     With ``chart_dir`` the charts are linked as ``chart_dir/<key>.svg``; without it they are left out
     and only their alt text is shown.
     """
-    text = _env("md").get_template("brief.md.j2").render(b=data, sections=SECTIONS, chart_dir=chart_dir)
+    text = (
+        _env("md")
+        .get_template("brief.md.j2")
+        .render(b=data, sections=SECTIONS, chart_dir=chart_dir, annex_letter=annex_letter)
+    )
     text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
     files = {f"{c.key}.svg": c.svg for c in data.charts} if chart_dir else {}
     return text, files

@@ -43,7 +43,7 @@ def brief(
     concept: Annotated[
         Concept, typer.Option("--concept", help="Solution concept that ranks the options.")
     ] = Concept.nash,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the robustness draws.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the robustness draws (reproducible).")] = 0,
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=0.1, help="Seconds for each exact (CP-SAT) analysis step.")
     ] = 20.0,
@@ -51,7 +51,7 @@ def brief(
         bool, typer.Option("--no-roadmaps", help="Skip sequencing the options (faster).")
     ] = False,
 ) -> None:
-    """Write the options memo: question, bottom line, 3–5 options side by side, charts, risks, sources.
+    """Write the options memo: at most 4 pages (the recommendation in words, its robustness, roadmap and risks; the options side by side), then an Annex with charts, assumptions, sources and full tables.
 
     The brief is a generated file: an existing brief at the output path is replaced; the scenario file itself is never written over. Markdown briefs write their charts to NAME-charts/ beside them.
 
