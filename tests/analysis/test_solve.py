@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from detente.analysis import solve as sv
 from detente.analysis.results import CONCEPTS
 from detente.errors import DetenteError
-from detente.io.genius import import_genius
+from detente.io.genius_import import import_genius
 from detente.io.loader import load_scenario
 from detente.model.compiled import compile_scenario
 from tests.analysis._instances import brute_acceptable, brute_concept, brute_frontier, build, instances

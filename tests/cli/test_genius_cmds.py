@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detente.io.genius import import_genius
+from detente.io.genius_import import import_genius
 from detente.io.loader import load_scenario
 from detente.model.compiled import compile_scenario
 from detente.outputs import json_schema

@@ -21,7 +21,8 @@ import pytest
 
 from detente.analysis import solve as solve_module
 from detente.errors import DetenteError
-from detente.io.genius import export_genius, import_genius, make_id, scenario_to_genius
+from detente.io.genius import export_genius, make_id, scenario_to_genius
+from detente.io.genius_import import import_genius
 from detente.io.loader import load_scenario, parse_scenario
 from detente.io.writer import OutputExistsError, dump_scenario
 from detente.model.compiled import CompiledScenario, compile_scenario

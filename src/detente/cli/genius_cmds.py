@@ -39,7 +39,7 @@ def import_genius(
 
     Example: [bold]detente import-genius anac/y2011/Laptop -o laptop.yaml[/]
     """
-    from detente.io.genius import import_genius as do_import
+    from detente.io.genius_import import import_genius as do_import
     from detente.io.writer import dump_scenario, save_scenario
     from detente.model.compiled import compile_scenario
 

@@ -9,7 +9,8 @@ linear additive utility of an outcome o is
 
 (each issue's evaluations are normalised by their maximum; weights are used as written).
 
-Conventions of the import (:func:`import_genius`):
+Conventions of the import (:func:`detente.io.genius_import.import_genius`, which picks this XML reader
+or the GeniusWeb JSON one):
 
 * parties are the profile files in sorted file-name order; a party's ``name`` is its file name without
   extension and its ``id`` the same name with characters outside ``[A-Za-z0-9_.-]`` replaced by ``-``;
@@ -477,30 +478,6 @@ def genius_to_scenario(
     return Scenario(
         meta=meta, parties=parties, categories={CATEGORY: "Genius issue"}, moves=moves, sources=[src]
     )
-
-
-def import_genius(folder: str | Path) -> Scenario:
-    """Read a Genius (XML) or GeniusWeb (JSON) domain folder into a scenario.
-
-    XML is used when the folder holds ``*.xml`` files, GeniusWeb JSON otherwise (see
-    :mod:`detente.io.genius_web`). Raises :class:`GeniusError` (a DetenteError) on anything it cannot take.
-    """
-    d = Path(folder)
-    if not d.exists():
-        raise GeniusError(f"{d}: no such folder; name the folder that holds the Genius domain and profiles")
-    if not d.is_dir():
-        raise GeniusError(
-            f"{d}: is a file; name the folder that holds the domain file and one profile per party"
-        )
-    if not folder_files(d, ".xml"):
-        from detente.io.genius_web import read_geniusweb_folder
-
-        if folder_files(d, ".json"):
-            domain, profiles, notes = read_geniusweb_folder(d)
-            return genius_to_scenario(domain, profiles, str(d), notes)
-        raise GeniusError(f"{d}: no Genius files (*.xml) or GeniusWeb files (*.json) in this folder")
-    domain, profiles, notes = read_genius_folder(d)
-    return genius_to_scenario(domain, profiles, str(d), notes)
 
 
 # ----- export --------------------------------------------------------------------------------------
