@@ -21,7 +21,7 @@ import pytest
 
 from detente.analysis import solve as solve_module
 from detente.errors import DetenteError
-from detente.io.genius import export_genius, make_id, scenario_to_genius
+from detente.io.genius import export_genius, make_id
 from detente.io.genius_import import import_genius
 from detente.io.loader import load_scenario, parse_scenario
 from detente.io.writer import OutputExistsError, dump_scenario
@@ -448,7 +448,10 @@ def test_export_plain_scenario_keeps_utilities(tmp_path: Path) -> None:
     scenario = load_scenario(FIX / "nonneg-scenario.yaml")
     export = export_genius(scenario, tmp_path / "g")
     assert sorted(export.files) == ["Party A.xml", "Party B.xml", "domain.xml"]
-    assert any("constraints" in n for n in export.notes) and any("uncertainty" in n for n in export.notes)
+    assert any("(1 prerequisite)" in w for w in export.warnings) and any(
+        "uncertainty" in n for n in export.notes
+    )
+    assert export.shift == {"A": 0.0, "B": 0.0} and not any("shifted" in n for n in export.notes)
     back = compile_scenario(import_genius(tmp_path / "g"))
     cs = compile_scenario(scenario)
     assert back.party_names == ("Party A", "Party B") and back.move_names == cs.move_names
@@ -461,6 +464,22 @@ def test_export_plain_scenario_keeps_utilities(tmp_path: Path) -> None:
     export_genius(scenario, tmp_path / "g", overwrite=True)
 
 
-def test_export_rejects_negative_values() -> None:
-    with pytest.raises(DetenteError, match="move 'freeze'.*negative value for party 'A'.*Shift"):
-        scenario_to_genius(load_scenario(FIXTURES / "scenarios" / "minimal.yaml"))
+def test_export_shifts_negative_values(tmp_path: Path) -> None:
+    """minimal.yaml — A: freeze (no 0, yes −3) shifted by 3 → evaluations (3, 0), relief (0, 2, 4) as is;
+    B: freeze (0, 5) as is, relief (0, −1, −3) shifted by 3 → (3, 2, 0). Each party's utility of every
+    package and its reservation (A 0 → 3, B 1 → 4) rise by 3; the rules come with a warning."""
+    scenario = load_scenario(FIXTURES / "scenarios" / "minimal.yaml")
+    export = export_genius(scenario, tmp_path / "g")
+    assert export.shift == {"A": 3.0, "B": 3.0}
+    assert any("A +3, B +3" in n and "keeps every comparison" in n for n in export.notes)
+    assert export.warnings == [
+        "the scenario's rules (1 red line, 1 minimum-content rule, 1 prerequisite) cannot be expressed in "
+        "Genius XML and were left out: in Genius every combination of values is a possible agreement, "
+        "including packages these rules forbid"
+    ]
+    _n, values, parties, grid, reservations = _xml_grid(tmp_path / "g")
+    assert parties == ["Party A", "Party B"] and values == [["no", "yes"], ["none", "partial", "full"]]
+    assert reservations == [3.0, 4.0]
+    cs = compile_scenario(scenario)
+    every = np.indices(tuple(int(n) for n in cs.n_options)).reshape(cs.n_moves, -1).T
+    assert np.allclose(grid.reshape(-1, 2), cs.utilities(every) + 3.0, atol=1e-12)
