@@ -573,11 +573,11 @@ def scenario_to_genius(scenario: Scenario) -> GeniusExport:
                 w = m.weights.get(p.id, 0.0) if max(raw) > 0 else 0.0
                 rows.append((w, raw))
                 continue
-            v = [float(x) for x in cs.values[cs.offsets[k] : cs.offsets[k + 1], i]]
-            low = min(0.0, min(v))
-            e = [x - low for x in v]
+            compiled = [float(x) for x in cs.values[cs.offsets[k] : cs.offsets[k + 1], i]]
+            low = min(0.0, min(compiled))
+            evaluations = [x - low for x in compiled]
             total -= low
-            rows.append((max(e), e))
+            rows.append((max(evaluations), evaluations))
         profile_data.append(rows)
         shift[p.id] = total
     if any(shift.values()):
