@@ -12,7 +12,8 @@ dominator of b always comes before b, and an earlier row a with y_a ≥ y_b and 
 Only kept rows are inserted: a dominated earlier row is itself dominated by a kept one, which then
 dominates b too. "max z over y ≥ y_b" is a prefix maximum over the ranks of y in descending order,
 kept in a Fenwick tree (binary indexed tree) whose entries only grow: O(log N) per query and update,
-O(N log N) in all, one pass in compiled code. The ranks come from one NumPy sort of column y.
+O(N log N) in all, one pass in compiled code. The ranks come from one NumPy sort of column y
+(the only pass outside the kernel).
 
 The result is exactly the set :func:`detente.analysis.frontier.pareto_mask` keeps (same definition,
 integer arithmetic, no tolerance); ``tests/analysis/test_pareto_kernel.py`` checks it against brute
@@ -30,21 +31,33 @@ import numpy.typing as npt
 
 from detente.model.compiled import BoolArray
 
-_KERNEL: Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64], int], BoolArray] | None = None
+_KERNEL: Callable[[npt.NDArray[np.int64], npt.NDArray[np.intp]], BoolArray] | None = None
 
 
-def _sweep(y_rank: npt.NDArray[np.int64], z: npt.NDArray[np.int64], n_ranks: int) -> BoolArray:
-    """Kept mask of rows given in *descending* lexicographic order: ``y_rank`` is 0 for the largest y.
+def _sweep(rows: npt.NDArray[np.int64], by_y: npt.NDArray[np.intp]) -> BoolArray:
+    """Kept mask of ``rows`` (distinct, sorted lexicographically ascending), read from the last row
+    back; ``by_y`` orders the rows by column y ascending.
 
-    ``tree[i]`` (1-based Fenwick tree over ranks) holds the largest z among the kept rows whose y-rank
-    lies in the range the node covers; the prefix 1..r+1 covers every y ≥ the y of rank r.
+    ``y_rank`` is 0 for the largest y. ``tree[i]`` (1-based Fenwick tree over ranks) holds the largest
+    z among the kept rows whose y-rank lies in the range node i covers; the prefix 1..r+1 covers every
+    y ≥ the y of rank r.
     """
-    n = y_rank.shape[0]
+    n = rows.shape[0]
+    y_rank = np.empty(n, dtype=np.int64)
+    rank = -1
+    previous = rows[0, 1]
+    for k in range(n - 1, -1, -1):
+        row = by_y[k]
+        if rank < 0 or rows[row, 1] != previous:
+            rank += 1
+            previous = rows[row, 1]
+        y_rank[row] = rank
+    n_ranks = rank + 1
     lowest = np.iinfo(np.int64).min
     tree = np.full(n_ranks + 1, lowest, dtype=np.int64)
     keep = np.zeros(n, dtype=np.bool_)
-    for b in range(n):
-        zb = z[b]
+    for b in range(n - 1, -1, -1):
+        zb = rows[b, 2]
         i = y_rank[b] + 1
         best = lowest
         while i > 0:
@@ -62,7 +75,7 @@ def _sweep(y_rank: npt.NDArray[np.int64], z: npt.NDArray[np.int64], n_ranks: int
     return keep
 
 
-def _kernel() -> Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64], int], BoolArray]:
+def _kernel() -> Callable[[npt.NDArray[np.int64], npt.NDArray[np.intp]], BoolArray]:
     global _KERNEL
     if _KERNEL is None:
         import numba
@@ -74,21 +87,10 @@ def _kernel() -> Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64], int], B
 def nondominated_sorted_3d(rows: npt.NDArray[Any]) -> BoolArray:
     """(N,) bool: rows of ``rows`` (N, 3), distinct integers sorted lexicographically ascending, that no
     other row dominates (module docstring)."""
-    n = rows.shape[0]
-    if n == 0:
+    if rows.shape[0] == 0:
         return np.zeros(0, dtype=bool)
-    desc = rows[::-1]
-    y = np.ascontiguousarray(desc[:, 1], dtype=np.int64)
-    order = np.argsort(y)[::-1]  # y descending (ties in any order: they get one rank)
-    ys = y[order]
-    step = np.zeros(n, dtype=np.int64)
-    step[1:] = ys[1:] != ys[:-1]
-    ranks = np.cumsum(step)
-    y_rank = np.empty(n, dtype=np.int64)
-    y_rank[order] = ranks
-    z = np.ascontiguousarray(desc[:, 2], dtype=np.int64)
-    keep = _kernel()(y_rank, z, int(ranks[-1]) + 1)
-    return keep[::-1]
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    return _kernel()(rows, np.argsort(rows[:, 1]))
 
 
 def pareto_mask_3d(points: npt.ArrayLike) -> BoolArray:
