@@ -229,3 +229,24 @@ def test_plan_items_keeps_the_callers_rules() -> None:
     assert rm.n_phases == 2 and rules.party_names == ()
     with pytest.raises(FrozenInstanceError):
         rules.max_phases = 2  # type: ignore[misc]
+
+
+def test_check_rules_names_every_users_rule() -> None:
+    """G1 in phases {i2}, {i0, i1, i3}: 2 phases > 1; B nets 1 + 1 − 4 = −2 in phase 2 (bound 0); the
+    extra gate wants i2 after i3; B is tempted (self-enforcement required)."""
+    rules = SequencingRules(
+        max_phases=1, reciprocity=0.0, self_enforcing=True, extra_before=((3, 2),), party_names=("A", "B")
+    )
+    assert evaluate(G1, [1, 1, 0, 1], rules=rules).violations == [
+        "i2 must come after i3 (gate)",
+        "2 phases, more than max_phases (1)",
+        "phase 2: B gives 2 more than it gets, beyond the reciprocity bound 0",
+        "a party is tempted to stop (self-enforcement required)",
+    ]
+    assert evaluate(G1, [1, 1, 0, 1]).violations == []  # the scenario's own rules hold
+    assert (
+        evaluate(
+            G1, [0, 0, 1, 0], rules=replace(rules, max_phases=2, reciprocity=2.0, extra_before=())
+        ).violations
+        == []
+    )

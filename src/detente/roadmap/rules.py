@@ -48,6 +48,11 @@ class SequencingRules:
         return self.party_names[i] if i < len(self.party_names) else str(i)
 
 
+def gate_label(items: ItemSet, a: int, b: int) -> str:
+    """The words for an extra gate (a, b), in conflicts and violations alike."""
+    return f"{items.items[b].id} must come after {items.items[a].id} (gate)"
+
+
 def check_rules(
     items: ItemSet,
     phase_of: npt.NDArray[np.int64],
@@ -82,7 +87,7 @@ def check_rules(
         return out
     for a, b in rules.extra_before:
         if phase_of[a] >= phase_of[b]:
-            out.append(f"{items.items[b].id} must come after {items.items[a].id} (gate)")
+            out.append(gate_label(items, a, b))
     n_phases = len(times)
     if n_phases > rules.max_phases:
         out.append(f"{n_phases} phases, more than max_phases ({rules.max_phases})")

@@ -38,7 +38,7 @@ from detente.errors import DetenteError
 from detente.roadmap.evaluate import evaluate, exposure_weights, reverted
 from detente.roadmap.items import ItemSet
 from detente.roadmap.model import OBJECTIVES, Roadmap
-from detente.roadmap.rules import SequencingRules
+from detente.roadmap.rules import SequencingRules, gate_label
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -119,7 +119,7 @@ def _build(items: ItemSet, rules: SequencingRules, objective: str, n_phases: int
         lab = items.prereq_labels.get((pa, pb), f"{items.items[pb].id} requires {items.items[pa].id}")
         strictly_before(pa, pb, rule(lab))
     for pa, pb in rules.extra_before:
-        strictly_before(pa, pb, rule(f"{items.items[pb].id} must come after {items.items[pa].id} (gate)"))
+        strictly_before(pa, pb, rule(gate_label(items, pa, pb)))
     for pa, pb in items.not_after:
         for t in range(n_phases):
             m.add_implication(b[pb][t], b[pa][t])
