@@ -20,7 +20,8 @@ import numpy as np
 from detente.roadmap.evaluate import evaluate
 from detente.roadmap.items import Item, ItemSet
 from detente.roadmap.plan import naive_order
-from detente.roadmap.sequencer import SequencingRules, sequence
+from detente.roadmap.rules import SequencingRules
+from detente.roadmap.sequencer import sequence
 
 SIZES = (10, 20, 40, 60, 90, 120)
 TIME_LIMIT = 60.0

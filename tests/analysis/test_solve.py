@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from detente.analysis import solve as sv
 from detente.analysis.results import CONCEPTS
 from detente.errors import DetenteError
+from detente.io.genius_import import import_genius
 from detente.io.loader import load_scenario
 from detente.model.compiled import compile_scenario
 from tests.analysis._instances import brute_acceptable, brute_concept, brute_frontier, build, instances
@@ -115,7 +116,6 @@ def test_dp_refuses_when_components_too_large(monkeypatch):
 
 
 def test_cp_sat_method_dispatches_to_part_b():
-    pytest.importorskip("detente.analysis.cpsat_concepts")
     cs = build([[[0.0, 0.0], [3.0, -1.0]], [[0.0, 0.0], [-1.0, 3.0]]], [-5.0, -5.0])
     r = sv.solve(cs, "welfare", method="cp-sat", time_limit=10)
     assert r.method.startswith("cp-sat")
@@ -139,9 +139,8 @@ def test_genius_reference_points(domain):
 
     from tests.conftest import SHARED
 
-    genius = pytest.importorskip("detente.io.genius")
     ref = json.loads((SHARED / "reference" / "genius" / "reference-points.json").read_text())[domain]
-    cs = compile_scenario(genius.import_genius(SHARED / "reference" / "genius" / domain))
+    cs = compile_scenario(import_genius(SHARED / "reference" / "genius" / domain))
     results = sv.solve_all(cs, method="enumeration")
     for concept in CONCEPTS:
         got = sorted(tuple(np.round(p.utilities, 6)) for p in results[concept].packages)

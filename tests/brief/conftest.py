@@ -31,7 +31,7 @@ def compiled(path: Path):  # type: ignore[no-untyped-def]
     from detente.model.compiled import compile_scenario
 
     if path.is_dir():
-        from detente.io.genius import import_genius
+        from detente.io.genius_import import import_genius
 
         return compile_scenario(import_genius(path))
     return compile_scenario(load_scenario(path))

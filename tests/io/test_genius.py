@@ -19,21 +19,25 @@ from typing import Any
 import numpy as np
 import pytest
 
+from detente.analysis import solve as solve_module
 from detente.errors import DetenteError
-from detente.io.genius import export_genius, import_genius, make_id, scenario_to_genius
+from detente.io.genius import export_genius, make_id
+from detente.io.genius_import import import_genius
 from detente.io.loader import load_scenario, parse_scenario
 from detente.io.writer import OutputExistsError, dump_scenario
 from detente.model.compiled import CompiledScenario, compile_scenario
-from tests.conftest import FIXTURES, SHARED
+from tests.conftest import FIXTURES, SHARED, requires_shared
 
 GENIUS = SHARED / "reference" / "genius"
 FIX = FIXTURES / "genius"
-needs_reference = pytest.mark.skipif(not GENIUS.is_dir(), reason="shared Genius reference data not present")
 
 
 def _folders() -> list[str]:
-    if not GENIUS.is_dir():
+    """Every folder of the reference data holding XML/JSON; with ../shared present, its Genius part must
+    be there too (a missing folder fails, it is not skipped)."""
+    if not SHARED.exists():
         return []
+    assert GENIUS.is_dir(), f"{GENIUS} is missing from the shared reference data"
     out = []
     for root, _dirs, files in os.walk(GENIUS):
         if Path(root) != GENIUS and any(f.endswith((".xml", ".json")) for f in files):
@@ -76,19 +80,24 @@ def _check_clean(message: str) -> None:
     assert message.split(":")[0].startswith(str(GENIUS))  # names the file or folder
 
 
-@needs_reference
-@pytest.mark.parametrize("folder", _folders())
-def test_every_reference_folder_imports_or_says_why(folder: str) -> None:
+@requires_shared
+@pytest.mark.parametrize("folder", sorted(NOT_IMPORTABLE))
+def test_unimportable_reference_folders_say_why(folder: str) -> None:
     path = GENIUS / folder
-    if folder in NOT_IMPORTABLE:
-        with pytest.raises(DetenteError) as info:
-            import_genius(path)
-        msg = str(info.value)
-        _check_clean(msg)
-        assert NOT_IMPORTABLE[folder] in msg
-        if "integer" in NOT_IMPORTABLE[folder]:
-            assert "discrete issues only" in msg
-        pytest.skip(f"not importable ({NOT_IMPORTABLE[folder]}); the error message was checked")
+    assert path.is_dir(), f"{path} is listed in NOT_IMPORTABLE but is not in the reference data"
+    with pytest.raises(DetenteError) as info:
+        import_genius(path)
+    msg = str(info.value)
+    _check_clean(msg)
+    assert NOT_IMPORTABLE[folder] in msg
+    if "integer" in NOT_IMPORTABLE[folder]:
+        assert "discrete issues only" in msg
+
+
+@requires_shared
+@pytest.mark.parametrize("folder", [f for f in _folders() if f not in NOT_IMPORTABLE])
+def test_every_other_reference_folder_imports(folder: str) -> None:
+    path = GENIUS / folder
     scenario = import_genius(path)
     cs = compile_scenario(scenario)
     profiles = sorted(p.stem for p in path.iterdir() if p.suffix in (".xml", ".json")) if cs.n_parties else []
@@ -163,8 +172,9 @@ def _xml_grid(folder: Path) -> tuple[list[str], list[list[str]], list[str], np.n
 
 
 def _reference() -> dict[str, Any]:
-    path = GENIUS / "reference-points.json"
-    return json.loads(path.read_text()) if path.exists() else {}
+    if not SHARED.exists():
+        return {}
+    return json.loads((GENIUS / "reference-points.json").read_text())  # with ../shared present: must exist
 
 
 REFERENCE = _reference()
@@ -175,7 +185,7 @@ def _choices(cs: CompiledScenario, outcome: dict[str, str]) -> np.ndarray:
     return np.asarray([cs.option_labels[k].index(outcome[cs.move_names[k]]) for k in range(cs.n_moves)])
 
 
-@needs_reference
+@requires_shared
 @pytest.mark.parametrize("key", sorted(REFERENCE))
 def test_reference_utilities_from_xml_match_compiled(key: str) -> None:
     ref = REFERENCE[key]
@@ -202,11 +212,10 @@ def test_reference_utilities_from_xml_match_compiled(key: str) -> None:
 
 
 # ----- solver agreement (runs once detente.analysis.solve exists) ---------------------------------------
-@needs_reference
+@requires_shared
 @pytest.mark.parametrize("concept", ["nash", "egalitarian", "ks", "welfare"])
 @pytest.mark.parametrize("key", sorted(REFERENCE))
 def test_solver_packages_match_reference(key: str, concept: str) -> None:
-    solve_module = pytest.importorskip("detente.analysis.solve")
     cs = compile_scenario(import_genius(GENIUS / key))
     result = solve_module.solve(cs, concept)
     got = {tuple(int(c) for c in p.choices) for p in result.packages}
@@ -214,12 +223,6 @@ def test_solver_packages_match_reference(key: str, concept: str) -> None:
     assert got == want, f"{key} {concept}: method {result.method}"
     for p in result.packages:
         assert np.allclose(p.utilities, cs.utilities(p.choices))
-
-
-#: anac/y2011/Energy: reference-points.json says 112, but the brute force below (and an exact integer
-#: recount: utilities × 28000 are integers there) finds 205 nondominated outcomes (204 distinct points,
-#: one tie). Reported as a suspected error in the reference data.
-FRONTIER_DISPUTED = {"anac/y2011/Energy"}
 
 
 def _frontier_size_2d(utilities: np.ndarray) -> int:
@@ -235,10 +238,9 @@ def _frontier_size_2d(utilities: np.ndarray) -> int:
     return int(on_front.sum())
 
 
-@needs_reference
+@requires_shared
 @pytest.mark.parametrize("key", sorted(k for k in REFERENCE if len(REFERENCE[k]["parties"]) == 2))
 def test_frontier_size_matches_brute_force(key: str) -> None:
-    solve_module = pytest.importorskip("detente.analysis.solve")
     _names, _values, parties, grid, _r = _xml_grid(GENIUS / key)
     cs = compile_scenario(import_genius(GENIUS / key))
     result = solve_module.frontier(cs)
@@ -246,18 +248,11 @@ def test_frontier_size_matches_brute_force(key: str) -> None:
     assert len(result.packages) == _frontier_size_2d(grid.reshape(-1, len(parties)))
 
 
-@needs_reference
-@pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(k, marks=pytest.mark.xfail(strict=True, reason="reference frontier_size disputed"))
-        if k in FRONTIER_DISPUTED
-        else k
-        for k in sorted(k for k in REFERENCE if "frontier_size" in REFERENCE[k])
-    ],
-)
+@requires_shared
+@pytest.mark.parametrize("key", sorted(k for k in REFERENCE if "frontier_size" in REFERENCE[k]))
 def test_frontier_size_matches_reference(key: str) -> None:
-    solve_module = pytest.importorskip("detente.analysis.solve")
+    """Includes anac/y2011/Energy, whose reference size was corrected from 112 to 205 (exact recount;
+    204 distinct utility vectors, one tie)."""
     cs = compile_scenario(import_genius(GENIUS / key))
     result = solve_module.frontier(cs)
     assert result.exact and not result.truncated
@@ -289,7 +284,7 @@ def _comparable(scenario_data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@needs_reference
+@requires_shared
 @pytest.mark.parametrize("folder", _roundtrip_folders())
 def test_import_export_import_is_identical(folder: str, tmp_path: Path) -> None:
     first = import_genius(GENIUS / folder)
@@ -331,7 +326,7 @@ def test_geniusweb_utilities_are_unnormalised() -> None:
     assert np.allclose(cs.utilities([1, 2]), [0.2 + 0.6 * 0.4, 0.5 + 0.0])  # Osaka, 7 days
 
 
-@needs_reference
+@requires_shared
 def test_geniusweb_reference_matches_json() -> None:
     folder = GENIUS / "geniusweb" / "Fitness"
     cs = compile_scenario(import_genius(folder))
@@ -453,7 +448,10 @@ def test_export_plain_scenario_keeps_utilities(tmp_path: Path) -> None:
     scenario = load_scenario(FIX / "nonneg-scenario.yaml")
     export = export_genius(scenario, tmp_path / "g")
     assert sorted(export.files) == ["Party A.xml", "Party B.xml", "domain.xml"]
-    assert any("constraints" in n for n in export.notes) and any("uncertainty" in n for n in export.notes)
+    assert any("(1 prerequisite)" in w for w in export.warnings) and any(
+        "uncertainty" in n for n in export.notes
+    )
+    assert export.shift == {"A": 0.0, "B": 0.0} and not any("shifted" in n for n in export.notes)
     back = compile_scenario(import_genius(tmp_path / "g"))
     cs = compile_scenario(scenario)
     assert back.party_names == ("Party A", "Party B") and back.move_names == cs.move_names
@@ -466,6 +464,22 @@ def test_export_plain_scenario_keeps_utilities(tmp_path: Path) -> None:
     export_genius(scenario, tmp_path / "g", overwrite=True)
 
 
-def test_export_rejects_negative_values() -> None:
-    with pytest.raises(DetenteError, match="move 'freeze'.*negative value for party 'A'.*Shift"):
-        scenario_to_genius(load_scenario(FIXTURES / "scenarios" / "minimal.yaml"))
+def test_export_shifts_negative_values(tmp_path: Path) -> None:
+    """minimal.yaml — A: freeze (no 0, yes −3) shifted by 3 → evaluations (3, 0), relief (0, 2, 4) as is;
+    B: freeze (0, 5) as is, relief (0, −1, −3) shifted by 3 → (3, 2, 0). Each party's utility of every
+    package and its reservation (A 0 → 3, B 1 → 4) rise by 3; the rules come with a warning."""
+    scenario = load_scenario(FIXTURES / "scenarios" / "minimal.yaml")
+    export = export_genius(scenario, tmp_path / "g")
+    assert export.shift == {"A": 3.0, "B": 3.0}
+    assert any("A +3, B +3" in n and "keeps every comparison" in n for n in export.notes)
+    assert export.warnings == [
+        "the scenario's rules (1 red line, 1 minimum-content rule, 1 prerequisite) cannot be expressed in "
+        "Genius XML and were left out: in Genius every combination of values is a possible agreement, "
+        "including packages these rules forbid"
+    ]
+    _n, values, parties, grid, reservations = _xml_grid(tmp_path / "g")
+    assert parties == ["Party A", "Party B"] and values == [["no", "yes"], ["none", "partial", "full"]]
+    assert reservations == [3.0, 4.0]
+    cs = compile_scenario(scenario)
+    every = np.indices(tuple(int(n) for n in cs.n_options)).reshape(cs.n_moves, -1).T
+    assert np.allclose(grid.reshape(-1, 2), cs.utilities(every) + 3.0, atol=1e-12)

@@ -92,3 +92,31 @@ def times(items: Sequence[Item], phases: Sequence[int]) -> list[tuple[int, int]]
         out.append((start, start + length))
         start += length
     return out
+
+
+def broken_rules(
+    items: Sequence[Item],
+    phases: Sequence[int],
+    before: Sequence[tuple[int, int]],
+    not_after: Sequence[tuple[int, int]],
+    max_phases: int,
+    reciprocity: float | None,
+) -> list[str]:
+    """Every rule the assignment breaks, checked one by one (phases 0-based and contiguous)."""
+    out = []
+    out += [f"prerequisite {a}->{b}" for a, b in before if phases[a] >= phases[b]]
+    out += [f"graded step {a}->{b}" for a, b in not_after if phases[a] > phases[b]]
+    starts = times(items, phases)
+    for n, it in enumerate(items):
+        if starts[phases[n]][0] + it.duration_days > it.deadline_days:
+            out.append(f"deadline of {n}")
+    n_phases = max(phases) + 1
+    if n_phases > max_phases:
+        out.append(f"{n_phases} phases > {max_phases}")
+    if reciprocity is not None:
+        for t in range(n_phases):
+            for i in range(len(items[0].values)):
+                net = sum(float(it.values[i]) for n, it in enumerate(items) if phases[n] == t)
+                if net < -reciprocity:
+                    out.append(f"reciprocity: party {i} nets {net} in phase {t}")
+    return out

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detente.roadmap.evaluate import evaluate
 from detente.roadmap.items import Item, ItemSet, build_items
-from detente.roadmap.sequencer import RoadmapInfeasible, SequencingRules, sequence
+from detente.roadmap.rules import SequencingRules
+from detente.roadmap.sequencer import RoadmapInfeasible, sequence
 from tests.roadmap import reference
 from tests.roadmap.conftest import everything, game
 
@@ -22,7 +24,8 @@ def instances(draw: st.DrawFn) -> tuple[ItemSet, int, float | None, str]:
     n = draw(st.integers(1, 4))
     items = []
     for k in range(n):
-        deadline = draw(st.one_of(st.just(math.inf), st.integers(0, 60).map(float)))
+        # fractional days (halves: exact in binary floating point, so the brute force is exact too)
+        deadline = draw(st.one_of(st.just(math.inf), st.integers(0, 120).map(lambda x: x / 2)))
         items.append(
             Item(
                 id=f"i{k}",
@@ -35,8 +38,8 @@ def instances(draw: st.DrawFn) -> tuple[ItemSet, int, float | None, str]:
                 reversible=draw(st.booleans()),
                 reversal_lead_days=5.0,
                 verifiable=draw(st.booleans()),
-                verification_lead_days=float(draw(st.integers(0, 20))),
-                duration_days=float(draw(st.integers(0, 20))),
+                verification_lead_days=draw(st.integers(0, 40)) / 2,
+                duration_days=draw(st.integers(0, 40)) / 2,
                 deadline_days=deadline,
                 expires_after_days=draw(st.sampled_from([math.inf, 30.0])),
             )
@@ -200,3 +203,45 @@ def test_self_enforcing_conflict_names_the_credibility_problem() -> None:
         credible, build_items(credible, everything(credible)), rules=SequencingRules(self_enforcing=True)
     )
     assert rm.self_enforcing
+
+
+def test_fractional_days_one_definition_of_a_met_deadline() -> None:
+    """i0 takes 1 day; i1 requires it, takes half a day, deadline day 1.5. Phase 2 starts on day 1 and
+    i1 finishes on day 1.5 exactly: the deadline is met, for the sequencer as for ``evaluate``. (The
+    sequencer used to demand start + ⌈0.5⌉ ≤ ⌊1.5⌋ and found no roadmap.) With the deadline at day
+    1.4 both say no; 3.3 − 1.3 is exactly 2 (written decimals, not binary floats)."""
+
+    def pair(duration: float, deadline: float) -> ItemSet:
+        first = _plain(0, duration=1.0)
+        second = _plain(1, duration=duration, deadline=deadline)
+        return ItemSet((first, second), ((0, 1),), ())
+
+    rm = sequence(None, pair(0.5, 1.5), time_limit=5, workers=1)
+    assert [ph.start for ph in rm.phases] == [0, 1] and rm.violations == []
+    with pytest.raises(RoadmapInfeasible, match="must be done by day 1.4"):
+        sequence(None, pair(0.5, 1.4), time_limit=5, workers=1)
+    assert evaluate(pair(0.5, 1.4), [0, 1]).violations == [
+        "item 1 (i1) finishes on day 1.5, after its deadline (day 1.4)"
+    ]
+    assert _plain(0, duration=1.3, deadline=3.3).latest_start_day == 2
+    assert _plain(0, duration=0.5, deadline=0.4).latest_start_day == -1
+    assert _plain(0, duration=0.1, verification=0.2).length_days == 1
+
+
+def _plain(k: int, *, duration: float, deadline: float = math.inf, verification: float = 0.0) -> Item:
+    return Item(
+        id=f"i{k}",
+        move=k,
+        option_from=0,
+        option_to=1,
+        label=f"item {k}",
+        owner=0,
+        values=np.asarray([-1.0, 1.0]),
+        reversible=False,
+        reversal_lead_days=0.0,
+        verifiable=verification > 0,
+        verification_lead_days=verification,
+        duration_days=duration,
+        deadline_days=deadline,
+        expires_after_days=math.inf,
+    )

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from detente.analysis._pareto_kernel import nondominated_sorted_3d
 from detente.analysis.enumerate import (
     PackageChunk,
     UtilityGrid,
@@ -488,8 +489,12 @@ def _fold_step(states: IntArray, v: IntArray, slack: IntArray) -> tuple[IntArray
     new[1:] = np.any(cand[1:] != cand[:-1], axis=1)
     uniq = cand[new]
     uid = np.cumsum(new) - 1
-    # P ≤ 3: the sweeps on the sorted distinct rows; more parties: the filter with its pivot pass
-    keep = _nd_sorted_unique(uniq[::-1])[::-1] if uniq.shape[1] <= 3 else pareto_mask(uniq)
+    # P = 3: the compiled sweep; P ≤ 2: the sweeps on the sorted distinct rows; more parties: the
+    # filter with its pivot pass
+    if uniq.shape[1] == 3:
+        keep = nondominated_sorted_3d(uniq)
+    else:
+        keep = _nd_sorted_unique(uniq[::-1])[::-1] if uniq.shape[1] < 3 else pareto_mask(uniq)
     rows = np.flatnonzero(keep[uid])
     sid = (np.cumsum(keep) - 1)[uid[rows]]
     idx = idx[rows]

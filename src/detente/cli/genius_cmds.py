@@ -39,7 +39,7 @@ def import_genius(
 
     Example: [bold]detente import-genius tests/fixtures/genius/tiny -o tiny.yaml[/]
     """
-    from detente.io.genius import import_genius as do_import
+    from detente.io.genius_import import import_genius as do_import
     from detente.io.writer import dump_scenario, save_scenario
     from detente.model.compiled import compile_scenario
 
@@ -71,8 +71,11 @@ def export_genius(
 ) -> None:
     """Write a scenario as a Genius domain: a domain XML plus one profile XML per party.
 
-    Re-importing the folder gives the same utilities. Constraints, uncertainty ranges and timing have
-    no place in the Genius format and are left out (the command says so).
+    Re-importing the folder gives the same utilities, except that a party with negative values has
+    them shifted up by one constant (Genius evaluations are 0 or more; every comparison is kept, and
+    the command prints the shift per party). The scenario's rules (red lines, prerequisites, counts),
+    uncertainty ranges and timing have no place in the Genius format and are left out (the command
+    warns).
 
     Example: [bold]detente export-genius tests/fixtures/genius/nonneg-scenario.yaml -o genius-out/[/]
     """
@@ -86,6 +89,8 @@ def export_genius(
         highlight=False,
         soft_wrap=True,
     )
+    for warning in export.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     for note in export.notes:
         err_console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
 

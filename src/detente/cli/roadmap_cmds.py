@@ -338,10 +338,8 @@ def roadmap(
 
         agreed = historical_roadmap(cs, rm.items)
     if format is OutputFormat.json:
-        from detente.roadmap.outputs import roadmap_output
-
-        doc = roadmap_output(rm, cs)
-        doc.history = roadmap_output(agreed, cs) if agreed is not None else None
+        doc = rm.to_output(cs)
+        doc.history = agreed.to_output(cs) if agreed is not None else None
         emit_json(doc.model_dump(mode="json"))
         return
     _print_roadmap(rm, cs, source, detail)

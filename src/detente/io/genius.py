@@ -9,7 +9,8 @@ linear additive utility of an outcome o is
 
 (each issue's evaluations are normalised by their maximum; weights are used as written).
 
-Conventions of the import (:func:`import_genius`):
+Conventions of the import (:func:`detente.io.genius_import.import_genius`, which picks this XML reader
+or the GeniusWeb JSON one):
 
 * parties are the profile files in sorted file-name order; a party's ``name`` is its file name without
   extension and its ``id`` the same name with characters outside ``[A-Za-z0-9_.-]`` replaced by ``-``;
@@ -91,11 +92,18 @@ class GeniusProfile:
 
 @dataclass
 class GeniusExport:
-    """What :func:`scenario_to_genius` produces: file name → XML text, and what was left out."""
+    """What :func:`scenario_to_genius` produces: file name → XML text, and what was left out.
+
+    ``shift[party id]`` is the constant c_i added to each party's utility of every package (and to its
+    reservation value) to make every Genius evaluation 0 or more (0 when nothing was shifted);
+    ``warnings`` say what the Genius files cannot express (the scenario's rules), ``notes`` the rest.
+    """
 
     files: dict[str, str]
     domain_file: str
     notes: list[str] = field(default_factory=list)
+    shift: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 # ----- identifiers ---------------------------------------------------------------------------------
@@ -479,30 +487,6 @@ def genius_to_scenario(
     )
 
 
-def import_genius(folder: str | Path) -> Scenario:
-    """Read a Genius (XML) or GeniusWeb (JSON) domain folder into a scenario.
-
-    XML is used when the folder holds ``*.xml`` files, GeniusWeb JSON otherwise (see
-    :mod:`detente.io.genius_web`). Raises :class:`GeniusError` (a DetenteError) on anything it cannot take.
-    """
-    d = Path(folder)
-    if not d.exists():
-        raise GeniusError(f"{d}: no such folder; name the folder that holds the Genius domain and profiles")
-    if not d.is_dir():
-        raise GeniusError(
-            f"{d}: is a file; name the folder that holds the domain file and one profile per party"
-        )
-    if not folder_files(d, ".xml"):
-        from detente.io.genius_web import read_geniusweb_folder
-
-        if folder_files(d, ".json"):
-            domain, profiles, notes = read_geniusweb_folder(d)
-            return genius_to_scenario(domain, profiles, str(d), notes)
-        raise GeniusError(f"{d}: no Genius files (*.xml) or GeniusWeb files (*.json) in this folder")
-    domain, profiles, notes = read_genius_folder(d)
-    return genius_to_scenario(domain, profiles, str(d), notes)
-
-
 # ----- export --------------------------------------------------------------------------------------
 def _num(x: float | None) -> str:
     """Numbers as written back: integers without a decimal point, others in shortest round-trip form."""
@@ -525,21 +509,46 @@ def _file_stems(scenario: Scenario) -> list[str]:
     return [p.id for p in scenario.parties]
 
 
+def _rule_counts(scenario: Scenario) -> list[str]:
+    """The scenario's package rules in words with their counts, e.g. ['2 red lines', '1 prerequisite']."""
+    kinds = {"red_line": "red line", "min_content": "minimum-content rule", "count": "count rule"}
+    counts: dict[str, int] = {}
+    for con in scenario.constraints:
+        name = kinds.get(con.type, "implication rule")
+        counts[name] = counts.get(name, 0) + 1
+    for label, n in (
+        ("prerequisite", sum(len(m.requires) for m in scenario.moves)),
+        ("exclusion", sum(len(m.excludes) for m in scenario.moves)),
+    ):
+        if n:
+            counts[label] = n
+    return [f"{n} {name}{'s' if n != 1 else ''}" for name, n in counts.items()]
+
+
 def scenario_to_genius(scenario: Scenario) -> GeniusExport:
     """The Genius domain XML and one profile XML per party for ``scenario``.
 
     For each move k and party i the profile gets a weight and an evaluation per option such that
-    ``w · e / max e`` equals the compiled value:
+    ``w · e / max e`` equals the compiled value ``v_k(o)`` plus a shift:
 
-    * a move with ``weights`` is written as it stands (raw evaluations, weights as written);
-    * a move without weights gets ``e = value`` and ``w = max_o value`` (``w = 0`` when all are 0).
+    * a move with ``weights`` and no negative value is written as it stands (raw evaluations, weights as
+      written), so a Genius domain comes back unchanged;
+    * any other move gets ``e(o) = v_k(o) − s_ki`` and ``w = max_o e`` (``w = 0`` when all are 0), where
+      ``s_ki = min(0, min_o v_k(o))``: Genius evaluations must be 0 or more, so a move with a negative
+      value for party i is shifted up until its lowest option is worth 0.
 
-    Issue names are the move names (the ids when names repeat), item values the option labels (the ids
-    when labels repeat). Genius cannot hold negative evaluations: a negative value is an error saying
-    which move to shift. Constraints, uncertainty ranges, disagreement points, owners and timing are
-    not part of the format; ``notes`` lists what was left out.
+    The shift is affine and per party: party i's utility of every package, and its reservation value,
+    rise by the same constant ``c_i = −Σ_k s_ki`` (``shift``), so every comparison — between packages,
+    and of a package with the reservation value — is kept. Issue names are the move names (the ids when
+    names repeat), item values the option labels (the ids when labels repeat). The scenario's rules
+    (red lines, prerequisites, exclusions, minimum content, counts, implications) cannot be expressed
+    in Genius XML: ``warnings`` says so. Uncertainty ranges, disagreement points, owners and timing are
+    not part of the format either; ``notes`` lists what was left out.
     """
+    from detente.model.compiled import compile_scenario
+
     notes: list[str] = []
+    warnings: list[str] = []
     parties = scenario.parties
     move_names = [m.name for m in scenario.moves]
     use_names = len(set(move_names)) == len(move_names)
@@ -551,31 +560,41 @@ def scenario_to_genius(scenario: Scenario) -> GeniusExport:
         labels = [o.label or o.id for o in m.options]
         item_values.append(labels if len(set(labels)) == len(labels) else [o.id for o in m.options])
 
-    # per party: (weights, evaluations) per move
+    cs = compile_scenario(scenario)
+    # per party: (weight, evaluations) per move, and the constant added to the party's utility
     profile_data: list[list[tuple[float, list[float]]]] = []
-    for p in parties:
+    shift: dict[str, float] = {}
+    for i, p in enumerate(parties):
         rows: list[tuple[float, list[float]]] = []
-        for m in scenario.moves:
+        total = 0.0
+        for k, m in enumerate(scenario.moves):
             raw = [o.values[p.id].value if p.id in o.values else 0.0 for o in m.options]
-            neg = [o.id for o, x in zip(m.options, raw, strict=True) if x < 0]
-            if neg:
-                raise GeniusError(
-                    f"move '{m.id}': option(s) {', '.join(neg)} have a negative value for party '{p.id}'; Genius "
-                    "evaluations are 0 or more. Shift that party's values of this move so the lowest is 0 "
-                    "(this changes no comparison between packages) and export again"
-                )
-            if m.weights is not None:
-                w = m.weights.get(p.id, 0.0)
-                if max(raw) <= 0:
-                    w = 0.0
-            else:
-                w = max(raw)
-            rows.append((w, raw))
+            if m.weights is not None and min(raw) >= 0:
+                w = m.weights.get(p.id, 0.0) if max(raw) > 0 else 0.0
+                rows.append((w, raw))
+                continue
+            compiled = [float(x) for x in cs.values[cs.offsets[k] : cs.offsets[k + 1], i]]
+            low = min(0.0, min(compiled))
+            evaluations = [x - low for x in compiled]
+            total -= low
+            rows.append((max(evaluations), evaluations))
         profile_data.append(rows)
+        shift[p.id] = total
+    if any(shift.values()):
+        notes.append(
+            "values shifted so that every Genius evaluation is 0 or more: each party's utility of every "
+            "package, and its reservation value, is raised by one constant (an affine change that keeps "
+            "every comparison): " + ", ".join(f"{pid} +{_num(c)}" for pid, c in shift.items())
+        )
     if any(v.is_uncertain for m in scenario.moves for o in m.options for v in o.values.values()):
         notes.append("uncertainty ranges were left out (Genius holds point evaluations)")
-    if scenario.constraints or any(m.requires or m.excludes for m in scenario.moves):
-        notes.append("constraints, prerequisites and exclusions were left out (Genius has no package rules)")
+    rules = _rule_counts(scenario)
+    if rules:
+        warnings.append(
+            f"the scenario's rules ({', '.join(rules)}) cannot be expressed in Genius XML and were left "
+            "out: in Genius every combination of values is a possible agreement, including packages "
+            "these rules forbid"
+        )
     if any(p.disagreement is not None and p.disagreement != p.reservation for p in parties):
         notes.append("disagreement points were left out (Genius keeps the reservation value only)")
 
@@ -614,13 +633,14 @@ def scenario_to_genius(scenario: Scenario) -> GeniusExport:
             out.append("    </issue>")
         for k, (w, _) in enumerate(rows, start=1):
             out.append(f'    <weight index="{k}" value="{_num(w)}"/>')
-        out += ["  </objective>", f'  <reservation value="{_num(p.reservation)}"/>', "</utility_space>", ""]
+        reservation = p.reservation + shift[p.id]
+        out += ["  </objective>", f'  <reservation value="{_num(reservation)}"/>', "</utility_space>", ""]
         files[f"{stem}.xml"] = "\n".join(out)
     if sorted(stems) != stems:
         notes.append(
             "Genius orders parties by profile file name, so a re-import lists the parties in sorted order"
         )
-    return GeniusExport(files=files, domain_file=domain_file, notes=notes)
+    return GeniusExport(files=files, domain_file=domain_file, notes=notes, shift=shift, warnings=warnings)
 
 
 def export_genius(scenario: Scenario, folder: str | Path, *, overwrite: bool = False) -> GeniusExport:

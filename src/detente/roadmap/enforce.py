@@ -14,20 +14,24 @@ Candidate changes are generated from every temptation (party i gains m by stoppi
 * **reorder** — the whole package re-sequenced by CP-SAT with the self-enforcement constraints
   (no party tempted at any phase), under the same rules and objective.
 
-Every candidate is re-evaluated with the same formulas. A temptation lists each candidate that breaks
-no rule and lowers the largest temptation of its party (``removes`` when none is left) — including
-candidates generated for another temptation, since removing a later temptation often removes the
-earlier ones that backward induction derives from it.
+Every candidate is re-evaluated with the same formulas and re-checked against every rule — the
+scenario's (prerequisites, graded steps, deadlines) and the user's (``max_phases``, the reciprocity
+bound, self-enforcement, extra gates) — by the one check :func:`detente.roadmap.rules.check_rules`;
+a candidate that breaks any rule is dropped. A temptation lists each remaining candidate that lowers
+the largest temptation of its party (``removes`` when none is left) — including candidates generated
+for another temptation, since removing a later temptation often removes the earlier ones that
+backward induction derives from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from detente.roadmap.evaluate import evaluate
 from detente.roadmap.model import Proposal, Roadmap, Temptation
+from detente.roadmap.rules import SequencingRules
 
 MAX_CANDIDATES_PER_TEMPTATION = 4
 
@@ -50,7 +54,7 @@ def _phase_list(rm: Roadmap) -> str:
     )
 
 
-def _candidates(rm: Roadmap, tmp: Temptation, names: tuple[str, ...]) -> list[_Candidate]:
+def _candidates(rm: Roadmap, tmp: Temptation, rules: SequencingRules) -> list[_Candidate]:
     its = rm.items.items
     i, t = tmp.party, tmp.phase
     p = rm.phase_of
@@ -66,7 +70,7 @@ def _candidates(rm: Roadmap, tmp: Temptation, names: tuple[str, ...]) -> list[_C
             _Candidate(
                 "snapback",
                 f"grant {it.label} ({it.id}) as a reversible waiver or suspension under a snapback clause, "
-                f"so that {names[it.owner]} can revert it if a beneficiary stops",
+                f"so that {rules.party_name(it.owner)} can revert it if a beneficiary stops",
                 base,
                 (k,),
             )
@@ -97,11 +101,12 @@ def _candidates(rm: Roadmap, tmp: Temptation, names: tuple[str, ...]) -> list[_C
     return out[:MAX_CANDIDATES_PER_TEMPTATION]
 
 
-def attach_proposals(rm: Roadmap, reordered: Roadmap | None, names: tuple[str, ...]) -> None:
-    """Fill ``proposals`` of every temptation of ``rm`` (``reordered``: the self-enforcing re-sequencing)."""
+def attach_proposals(rm: Roadmap, reordered: Roadmap | None, rules: SequencingRules) -> None:
+    """Fill ``proposals`` of every temptation of ``rm`` (``reordered``: the self-enforcing re-sequencing),
+    keeping only candidates that break none of the scenario's rules and none of ``rules``."""
     pool: dict[tuple[tuple[int, ...], tuple[int, ...]], _Candidate] = {}
     for tmp in rm.temptations:
-        for cand in _candidates(rm, tmp, names):
+        for cand in _candidates(rm, tmp, rules):
             pool.setdefault((cand.phase_of, cand.made_reversible), cand)
     if reordered is not None and not np.array_equal(reordered.phase_of, rm.phase_of):
         key = (tuple(int(x) for x in reordered.phase_of), ())
@@ -114,7 +119,7 @@ def attach_proposals(rm: Roadmap, reordered: Roadmap | None, names: tuple[str, .
             rm.items,
             np.asarray(cand.phase_of),
             strategy=rm.strategy,
-            made_reversible=frozenset(cand.made_reversible),
+            rules=replace(rules, made_reversible=rules.made_reversible | frozenset(cand.made_reversible)),
         )
         if not trial.violations:
             trials.append((cand, trial))

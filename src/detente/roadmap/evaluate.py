@@ -1,4 +1,5 @@
-"""Evaluate a roadmap: timing, exposure, snapback clauses and self-enforcement by backward induction.
+"""Evaluate a roadmap: timing, exposure, snapback clauses and self-enforcement by backward induction
+(the rules it is checked against: :mod:`detente.roadmap.rules`).
 
 Notation: items k = 1…N (see :mod:`detente.roadmap.items`) with owner o(k) and value v_{k,i} to party
 i (the owner's own value is usually negative: what it gives). A roadmap puts item k in phase p(k).
@@ -8,7 +9,7 @@ by i. An item is **revocable** when it is reversible or expires unless renewed.
 **Timing.** Phase t lasts L_t = max_{k∈P_t} ⌈duration_k + verification_lead_k⌉ days (lead counted
 for verifiable items), so every phase-t item is carried out and verified before phase t+1 starts:
 start_1 = 0, start_{t+1} = start_t + L_t. Item k must finish by its deadline: start_{p(k)} +
-duration_k ≤ deadline_k. Expiring relief released on day s is renewed on s + n·expires_after.
+duration_k ≤ deadline_k, exactly (``Item.latest_start_day``). Expiring relief released on day s is renewed on s + n·expires_after.
 
 **Exposure** (the loss party j suffers if the others stop): the worst point of phase t for j is when
 j has carried out its phase-t items and the others have not. The others then stop — they keep what
@@ -49,6 +50,7 @@ import numpy.typing as npt
 
 from detente.roadmap.items import ItemSet
 from detente.roadmap.model import Phase, Roadmap, SnapbackClause, Temptation
+from detente.roadmap.rules import SequencingRules, check_rules
 
 TOL = 1e-9
 
@@ -190,36 +192,21 @@ def snapback_clauses(items: ItemSet, made_reversible: frozenset[int] = frozenset
     return out
 
 
-def check_rules(items: ItemSet, phase_of: npt.NDArray[np.int64], times: list[tuple[int, int]]) -> list[str]:
-    """Plain-words violations of prerequisites, graded-step order and deadlines (empty when none)."""
-    out = []
-    for a, b in items.before:
-        if phase_of[a] >= phase_of[b]:
-            out.append(
-                f"{items.prereq_labels.get((a, b), f'{items.items[b].id} requires {items.items[a].id}')}"
-            )
-    for a, b in items.not_after:
-        if phase_of[a] > phase_of[b]:
-            out.append(f"step {items.items[b].id} comes before {items.items[a].id}")
-    for n, it in enumerate(items.items):
-        if math.isfinite(it.deadline_days):
-            finish = times[int(phase_of[n])][0] + it.duration_days
-            if finish > it.deadline_days + 1e-9:
-                out.append(
-                    f"{it.label} ({it.id}) finishes on day {finish:g}, after its deadline (day {it.deadline_days:g})"
-                )
-    return out
-
-
 def evaluate(
     items: ItemSet,
     phase_of: npt.ArrayLike,
     *,
     strategy: str = "optimized",
-    made_reversible: frozenset[int] = frozenset(),
-    extra_gates: tuple[tuple[int, int], ...] = (),
+    rules: SequencingRules | None = None,
 ) -> Roadmap:
-    """The :class:`Roadmap` of an assignment of items to phases (any integers; empty phases dropped)."""
+    """The :class:`Roadmap` of an assignment of items to phases (any integers; empty phases dropped).
+
+    ``violations`` lists every rule the assignment breaks (:func:`~detente.roadmap.rules.check_rules`):
+    the scenario's own rules always, the user's ``rules`` when given (their ``made_reversible`` items
+    are granted in reversible form and their extra gates are listed with the phases).
+    """
+    made_reversible = rules.made_reversible if rules is not None else frozenset()
+    extra_gates = rules.extra_before if rules is not None else ()
     p = compact(phase_of) if len(items) else np.zeros(0, dtype=np.int64)
     n_phases = int(p.max()) + 1 if len(p) else 0
     n_parties = items.n_parties
@@ -257,7 +244,7 @@ def evaluate(
         final=final,
         temptations=temptations,
         snapbacks=snapback_clauses(items, made_reversible),
-        violations=check_rules(items, p, times),
+        violations=check_rules(items, p, times, rules, tempted=bool(temptations)),
         strategy=strategy,
         notes=list(items.notes),
     )

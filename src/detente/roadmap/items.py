@@ -24,12 +24,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
 from detente.errors import DetenteError
 from detente.model.compiled import CompiledScenario, FloatArray
+
+
+def exact(days: float) -> Fraction:
+    """The decimal a finite number of days was written as, exactly: its shortest repr as a fraction
+    (0.1 → 1/10, so 3.3 − 1.3 is exactly 2, not 1.9999999999999998)."""
+    return Fraction(repr(float(days)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,9 +72,20 @@ class Item:
 
     @property
     def length_days(self) -> int:
-        """Days from release until the item is carried out and (if verifiable) verified."""
-        ver = self.verification_lead_days if self.verifiable else 0.0
-        return int(math.ceil(self.duration_days + ver - 1e-9))
+        """Days from release until the item is carried out and (if verifiable) verified:
+        ⌈duration + verification lead⌉, exactly (see :func:`exact`)."""
+        ver = exact(self.verification_lead_days) if self.verifiable else Fraction(0)
+        return math.ceil(exact(self.duration_days) + ver)
+
+    @property
+    def latest_start_day(self) -> int | None:
+        """The last whole day the item may be released and still finish by its deadline:
+        ⌊deadline − duration⌋, exactly (None without a deadline). Phases start on whole days, so
+        start ≤ latest_start_day ⇔ start + duration ≤ deadline. The one definition of a met deadline,
+        used by the sequencer and by :func:`detente.roadmap.rules.check_rules`."""
+        if not math.isfinite(self.deadline_days):
+            return None
+        return math.floor(exact(self.deadline_days) - exact(self.duration_days))
 
 
 @dataclass(frozen=True, eq=False)

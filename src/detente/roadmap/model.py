@@ -15,6 +15,15 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.roadmap.items import ItemSet
+from detente.roadmap.outputs import (
+    CompareStrategiesOutput,
+    PhaseRow,
+    ProposalRow,
+    RoadmapOutput,
+    SnapbackRow,
+    StrategyRow,
+    TemptationRow,
+)
 
 if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
@@ -128,11 +137,13 @@ class Roadmap:
     def tempted_phases(self) -> int:
         return len({t.phase for t in self.temptations})
 
-    def to_json(self, cs: CompiledScenario) -> dict[str, Any]:
-        """The ``detente roadmap --format json`` document (see :class:`~detente.roadmap.outputs.RoadmapOutput`)."""
-        from detente.roadmap.outputs import roadmap_output
+    def to_output(self, cs: CompiledScenario) -> RoadmapOutput:
+        """The ``detente roadmap --format json`` document as a model (:class:`RoadmapOutput`)."""
+        return _roadmap_output(self, cs)
 
-        return roadmap_output(self, cs).model_dump(mode="json")
+    def to_json(self, cs: CompiledScenario) -> dict[str, Any]:
+        """The ``detente roadmap --format json`` document."""
+        return self.to_output(cs).model_dump(mode="json")
 
 
 @dataclass
@@ -141,7 +152,84 @@ class StrategyComparison:
 
     roadmaps: list[Roadmap]
 
-    def to_json(self, cs: CompiledScenario) -> dict[str, Any]:
-        from detente.roadmap.outputs import comparison_output
+    def to_output(self, cs: CompiledScenario) -> CompareStrategiesOutput:
+        """The ``detente compare-strategies --format json`` document as a model."""
+        rows = [
+            StrategyRow(
+                strategy=rm.strategy,
+                phases=rm.n_phases,
+                max_exposure=float(rm.max_exposure.max(initial=0.0)),
+                completion_days=rm.completion_days,
+                tempted_phases=rm.tempted_phases,
+                self_enforcing=rm.self_enforcing,
+                violations=len(rm.violations),
+            )
+            for rm in self.roadmaps
+        ]
+        return CompareStrategiesOutput(strategies=rows, roadmaps=[rm.to_output(cs) for rm in self.roadmaps])
 
-        return comparison_output(self, cs).model_dump(mode="json")
+    def to_json(self, cs: CompiledScenario) -> dict[str, Any]:
+        return self.to_output(cs).model_dump(mode="json")
+
+
+def _num(x: float) -> float | None:
+    return None if x != x else float(x)  # NaN → None
+
+
+def _roadmap_output(rm: Roadmap, cs: CompiledScenario) -> RoadmapOutput:
+    its = rm.items.items
+    pid = cs.party_ids
+    phases = [
+        PhaseRow(
+            index=ph.index,
+            moves=[its[n].id for n in ph.items],
+            gates=[its[n].id for n in ph.gates],
+            start=ph.start,
+            end=ph.end,
+            labels=[its[n].label for n in ph.items],
+            owners=[pid[its[n].owner] for n in ph.items],
+            renewals=[f"{its[n].id} on day {day}" for n, day in ph.renewals],
+        )
+        for ph in rm.phases
+    ]
+    return RoadmapOutput(
+        strategy=rm.strategy,
+        phases=phases,
+        exposure={p: [float(x) for x in rm.exposure[i]] for i, p in enumerate(pid)},
+        max_exposure={p: float(rm.max_exposure[i]) for i, p in enumerate(pid)},
+        self_enforcing=rm.self_enforcing,
+        temptations=[
+            TemptationRow(
+                phase=t.phase + 1,
+                party=pid[t.party],
+                margin=t.margin,
+                stop=t.stop,
+                finish=t.finish,
+                proposals=[
+                    ProposalRow(kind=p.kind, text=p.text, removes=p.removes, margin=p.margin)
+                    for p in t.proposals
+                ],
+            )
+            for t in rm.temptations
+        ],
+        snapbacks=[
+            SnapbackRow(
+                move=its[s.item].id,
+                owner=pid[s.owner],
+                triggers=[pid[i] for i in s.triggers],
+                lead_days=_num(s.lead_days),
+                credible=s.credible,
+                kind=s.kind,
+            )
+            for s in rm.snapbacks
+        ],
+        completion_days=rm.completion_days,
+        violations=list(rm.violations),
+        objective=rm.objective,
+        objective_value=rm.objective_value,
+        method=rm.method,
+        optimal=rm.optimal,
+        gap=rm.gap,
+        notes=list(rm.notes),
+        seconds=rm.seconds,
+    )

@@ -1,5 +1,9 @@
 """JSON documents of ``detente roadmap`` and ``detente compare-strategies`` (pydantic models).
 
+Schemas only: :meth:`detente.roadmap.model.Roadmap.to_output` and
+:meth:`~detente.roadmap.model.StrategyComparison.to_output` fill them in (this module imports nothing
+from the roadmap package, so the two modules form no import cycle).
+
 Registered in :data:`detente.outputs.SCHEMAS` as ``roadmap`` and ``compare-strategies``. Phase
 numbers are 1-based; ``exposure[party]`` lists that party's exposure in each phase (the worst point
 of the phase: its own items done, the others' not yet — see docs/roadmaps.md).
@@ -7,13 +11,7 @@ of the phase: its own items done, the others' not yet — see docs/roadmaps.md).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel, Field
-
-if TYPE_CHECKING:
-    from detente.model.compiled import CompiledScenario
-    from detente.roadmap.model import Roadmap, StrategyComparison
 
 
 class PhaseRow(BaseModel):
@@ -99,82 +97,3 @@ class CompareStrategiesOutput(BaseModel):
 
     strategies: list[StrategyRow]
     roadmaps: list[RoadmapOutput]
-
-
-def _num(x: float) -> float | None:
-    return None if x != x else float(x)  # NaN → None
-
-
-def roadmap_output(rm: Roadmap, cs: CompiledScenario) -> RoadmapOutput:
-    its = rm.items.items
-    pid = cs.party_ids
-    phases = [
-        PhaseRow(
-            index=ph.index,
-            moves=[its[n].id for n in ph.items],
-            gates=[its[n].id for n in ph.gates],
-            start=ph.start,
-            end=ph.end,
-            labels=[its[n].label for n in ph.items],
-            owners=[pid[its[n].owner] for n in ph.items],
-            renewals=[f"{its[n].id} on day {day}" for n, day in ph.renewals],
-        )
-        for ph in rm.phases
-    ]
-    return RoadmapOutput(
-        strategy=rm.strategy,
-        phases=phases,
-        exposure={p: [float(x) for x in rm.exposure[i]] for i, p in enumerate(pid)},
-        max_exposure={p: float(rm.max_exposure[i]) for i, p in enumerate(pid)},
-        self_enforcing=rm.self_enforcing,
-        temptations=[
-            TemptationRow(
-                phase=t.phase + 1,
-                party=pid[t.party],
-                margin=t.margin,
-                stop=t.stop,
-                finish=t.finish,
-                proposals=[
-                    ProposalRow(kind=p.kind, text=p.text, removes=p.removes, margin=p.margin)
-                    for p in t.proposals
-                ],
-            )
-            for t in rm.temptations
-        ],
-        snapbacks=[
-            SnapbackRow(
-                move=its[s.item].id,
-                owner=pid[s.owner],
-                triggers=[pid[i] for i in s.triggers],
-                lead_days=_num(s.lead_days),
-                credible=s.credible,
-                kind=s.kind,
-            )
-            for s in rm.snapbacks
-        ],
-        completion_days=rm.completion_days,
-        violations=list(rm.violations),
-        objective=rm.objective,
-        objective_value=rm.objective_value,
-        method=rm.method,
-        optimal=rm.optimal,
-        gap=rm.gap,
-        notes=list(rm.notes),
-        seconds=rm.seconds,
-    )
-
-
-def comparison_output(cmp: StrategyComparison, cs: CompiledScenario) -> CompareStrategiesOutput:
-    rows = [
-        StrategyRow(
-            strategy=rm.strategy,
-            phases=rm.n_phases,
-            max_exposure=float(rm.max_exposure.max(initial=0.0)),
-            completion_days=rm.completion_days,
-            tempted_phases=rm.tempted_phases,
-            self_enforcing=rm.self_enforcing,
-            violations=len(rm.violations),
-        )
-        for rm in cmp.roadmaps
-    ]
-    return CompareStrategiesOutput(strategies=rows, roadmaps=[roadmap_output(rm, cs) for rm in cmp.roadmaps])

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import heapq
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +23,8 @@ from detente.roadmap.enforce import attach_proposals
 from detente.roadmap.evaluate import evaluate
 from detente.roadmap.items import ItemSet, build_items
 from detente.roadmap.model import Roadmap, StrategyComparison
-from detente.roadmap.sequencer import SequencingRules, sequence
+from detente.roadmap.rules import SequencingRules
+from detente.roadmap.sequencer import sequence
 
 
 def plan_roadmap(
@@ -52,22 +54,35 @@ def plan_roadmap(
         self_enforcing=self_enforcing,
         party_names=cs.party_names,
     )
-    rm = sequence(cs, items, objective=objective, rules=rules, time_limit=time_limit, seed=seed)
+    return plan_items(items, rules, objective=objective, time_limit=time_limit, propose=propose, seed=seed)
+
+
+def plan_items(
+    items: ItemSet,
+    rules: SequencingRules,
+    *,
+    objective: str = "exposure",
+    time_limit: float = 10.0,
+    propose: bool = True,
+    seed: int = 0,
+) -> Roadmap:
+    """:func:`plan_roadmap` for items already built: sequence them under ``rules``, then (``propose``)
+    attach the fix proposals of every temptation, each checked against the same ``rules``."""
+    rm = sequence(None, items, objective=objective, rules=rules, time_limit=time_limit, seed=seed)
     if propose and rm.temptations:
         reordered = None
         try:
-            se_rules = SequencingRules(
-                max_phases=max_phases,
-                reciprocity=reciprocity,
-                self_enforcing=True,
-                party_names=cs.party_names,
-            )
             reordered = sequence(
-                cs, items, objective=objective, rules=se_rules, time_limit=min(time_limit, 5.0), seed=seed
+                None,
+                items,
+                objective=objective,
+                rules=replace(rules, self_enforcing=True),
+                time_limit=min(time_limit, 5.0),
+                seed=seed,
             )
         except DetenteError:
             rm.notes.append("no order of these items under the same rules is free of temptations")
-        attach_proposals(rm, reordered, cs.party_names)
+        attach_proposals(rm, reordered, rules)
     return rm
 
 

@@ -7,7 +7,8 @@ S_{t+1} = S_t + L_t (see :mod:`detente.roadmap.evaluate` for timing). Rules:
 * **prerequisites**: a required item lies in a strictly earlier phase, so the dependent item is
   released only once the required step is carried out and verified (a verification gate);
 * **graded steps**: step j of a graded move comes no later than step j+1;
-* **deadlines**: S_{p(k)} + duration_k ≤ deadline_k;
+* **deadlines**: S_{p(k)} ≤ ⌊deadline_k − duration_k⌋ (``Item.latest_start_day``, exact: the same
+  definition :func:`detente.roadmap.rules.check_rules` uses, so S + duration ≤ deadline);
 * **reciprocity** (optional tolerance τ ≥ 0, in utility units): in every phase each party's net
   exchange Σ_{k∈P_t} v_{k,i} ≥ −τ — nobody gives more than it gets in a phase by more than τ;
 * **at most** ``max_phases`` phases;
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,6 +38,7 @@ from detente.errors import DetenteError
 from detente.roadmap.evaluate import evaluate, exposure_weights, reverted
 from detente.roadmap.items import ItemSet
 from detente.roadmap.model import OBJECTIVES, Roadmap
+from detente.roadmap.rules import SequencingRules, gate_label
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -54,19 +56,6 @@ class RoadmapInfeasible(DetenteError):
             if conflicts
             else "no roadmap satisfies the rules"
         )
-
-
-@dataclass
-class SequencingRules:
-    """Everything the sequencer must respect besides the items' own precedences."""
-
-    max_phases: int = 12
-    reciprocity: float | None = None
-    self_enforcing: bool = False
-    extra_before: tuple[tuple[int, int], ...] = ()
-    made_reversible: frozenset[int] = frozenset()
-    party_names: tuple[str, ...] = ()
-    labels: dict[Any, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,8 +119,7 @@ def _build(items: ItemSet, rules: SequencingRules, objective: str, n_phases: int
         lab = items.prereq_labels.get((pa, pb), f"{items.items[pb].id} requires {items.items[pa].id}")
         strictly_before(pa, pb, rule(lab))
     for pa, pb in rules.extra_before:
-        lab = rules.labels.get(("gate", pa, pb), f"{items.items[pb].id} after {items.items[pa].id}")
-        strictly_before(pa, pb, rule(lab))
+        strictly_before(pa, pb, rule(gate_label(items, pa, pb)))
     for pa, pb in items.not_after:
         for t in range(n_phases):
             m.add_implication(b[pb][t], b[pa][t])
@@ -148,20 +136,19 @@ def _build(items: ItemSet, rules: SequencingRules, objective: str, n_phases: int
     end = m.new_int_var(0, horizon, "end")
     m.add(end == starts[-1] + big_l[-1])
     for k, it in enumerate(items.items):
-        if not math.isfinite(it.deadline_days):
+        latest = it.latest_start_day  # start + duration ≤ deadline, exactly (the one definition)
+        if latest is None:
             continue
         lit = rule(f"{it.label} ({it.id}) must be done by day {it.deadline_days:g}")
-        dur = int(math.ceil(it.duration_days - 1e-9))
-        limit = int(math.floor(it.deadline_days + 1e-9))
         for t in range(n_phases):
-            m.add(starts[t] + dur <= limit).only_enforce_if([a[k][t], *lit])
+            m.add(starts[t] <= latest).only_enforce_if([a[k][t], *lit])
 
     if rules.reciprocity is not None:
         tau = int(round(rules.reciprocity * scale))
         for i in range(n_parties):
             if not np.any(iv[:, i] < 0):
                 continue
-            name = rules.party_names[i] if i < len(rules.party_names) else str(i)
+            name = rules.party_name(i)
             lit = rule(f"every phase balanced for {name} within {rules.reciprocity:g} (reciprocity bound)")
             for t in range(n_phases):
                 m.add(sum(int(iv[k, i]) * a[k][t] for k in range(n) if iv[k, i]) >= -tau).only_enforce_if(lit)
@@ -288,14 +275,14 @@ def sequence(
         raise DetenteError(f"unknown objective '{objective}'; choose one of {', '.join(OBJECTIVES)}")
     rules = rules or SequencingRules()
     if cs is not None and not rules.party_names:
-        rules.party_names = cs.party_names
+        rules = replace(rules, party_names=cs.party_names)  # a copy: the caller's rules are left as given
     if rules.max_phases < 1:
         raise DetenteError("max_phases must be at least 1")
     if rules.reciprocity is not None and rules.reciprocity < 0:
         raise DetenteError(f"the reciprocity tolerance must be ≥ 0 (got {rules.reciprocity:g})")
     started = time.perf_counter()
     if len(items) == 0:
-        rm = evaluate(items, np.zeros(0, dtype=np.int64), made_reversible=rules.made_reversible)
+        rm = evaluate(items, np.zeros(0, dtype=np.int64), rules=rules)
         rm.method, rm.optimal, rm.objective, rm.objective_value = "trivial", True, objective, 0.0
         rm.notes.append("the package moves nothing: there is nothing to sequence")
         return rm
@@ -341,9 +328,7 @@ def sequence(
         [next(t for t in range(n_phases) if solver.boolean_value(built.a[k][t])) for k in range(len(items))],
         dtype=np.int64,
     )
-    rm = evaluate(
-        items, phase_of, made_reversible=rules.made_reversible, extra_gates=tuple(rules.extra_before)
-    )
+    rm = evaluate(items, phase_of, rules=rules)
     scale = built.scale
     if objective == "exposure":
         value = float(rm.max_exposure.max(initial=0.0))

@@ -1,0 +1,43 @@
+"""The package has no import cycles: the graph of every import between Détente's modules — at the top of
+a module, inside a function (lazy) or under ``if TYPE_CHECKING:`` — is acyclic.
+
+The graph is built by grimp (the import-graph library behind import-linter); the cycle check is the
+standard library's topological sort. Implicit imports of a parent package (``__init__``) are not edges.
+"""
+
+from __future__ import annotations
+
+import graphlib
+
+import grimp
+
+
+def _graph() -> dict[str, set[str]]:
+    graph = grimp.build_graph("detente", cache_dir=None)
+    return {m: graph.find_modules_directly_imported_by(m) for m in graph.modules}
+
+
+def test_no_import_cycles() -> None:
+    graph = _graph()
+    assert len(graph) > 40  # the whole package was read
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as exc:
+        cycle = exc.args[1]
+        raise AssertionError("import cycle: " + " → ".join(cycle)) from None
+
+
+def test_the_check_sees_lazy_and_type_checking_imports() -> None:
+    """A cycle closed by an import inside a function or under TYPE_CHECKING would be caught: both are
+    edges (``detente.cli.genius_cmds`` imports the Genius reader inside its command function;
+    ``detente.roadmap.model`` imports CompiledScenario for type hints only), and one added back edge
+    is reported as a cycle."""
+    graph = _graph()
+    assert "detente.io.genius_import" in graph["detente.cli.genius_cmds"]
+    assert "detente.model.compiled" in graph["detente.roadmap.model"]
+    closed = {**graph, "detente.model.compiled": graph["detente.model.compiled"] | {"detente.roadmap.model"}}
+    try:
+        graphlib.TopologicalSorter(closed).prepare()
+    except graphlib.CycleError:
+        return
+    raise AssertionError("an added back edge must be reported as a cycle")
