@@ -51,6 +51,8 @@ class BriefOptions:
     ``(title, {move id: option id})``; moves not named stay at their status quo. ``seed``/``samples``:
     the Monte-Carlo draw for robustness. ``roadmaps``: sequence each acceptable option.
     ``time_limit``: seconds for each exact analysis (CP-SAT) call; ``roadmap_time_limit``: per roadmap.
+    ``forecast``: add "where talks are heading" to the annex; ``ledger``: a ledger file whose
+    implementation status (on ``ledger_as_of``, default today) goes in the annex.
     """
 
     n_options: int = 4
@@ -61,6 +63,9 @@ class BriefOptions:
     roadmaps: bool = True
     time_limit: float = 20.0
     roadmap_time_limit: float = 5.0
+    forecast: bool = True
+    ledger: str | None = None
+    ledger_as_of: str | None = None
 
 
 class _Steps:
@@ -183,7 +188,14 @@ def build_brief(
         recommendation=None if best is None else _recommendation(best),
         risk_groups=risks.group_risks(risk_list, cards),
     )
-    data.annex = annex_sections(data)
+    from detente.brief import extras
+
+    extra = []
+    if opts.forecast:
+        extra.append(extras.forecast_section(cs, seed=opts.seed))
+    if opts.ledger:
+        extra.append(extras.ledger_section(opts.ledger, as_of=opts.ledger_as_of))
+    data.annex = annex_sections(data, extra)
     return data
 
 

@@ -50,6 +50,13 @@ def brief(
     no_roadmaps: Annotated[
         bool, typer.Option("--no-roadmaps", help="Skip sequencing the options (faster).")
     ] = False,
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="An implementation ledger: its verified status goes in the annex."),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the ledger status (YYYY-MM-DD; default today).")
+    ] = None,
 ) -> None:
     """Write the options memo: at most 4 pages (the recommendation in words, its robustness, roadmap and risks; the options side by side), then an Annex with charts, assumptions, sources and full tables.
 
@@ -72,8 +79,20 @@ def brief(
             )
     cs = load_compiled(file)
     opts = BriefOptions(
-        n_options=options, concept=concept.value, seed=seed, time_limit=time_limit, roadmaps=not no_roadmaps
+        n_options=options,
+        concept=concept.value,
+        seed=seed,
+        time_limit=time_limit,
+        roadmaps=not no_roadmaps,
+        ledger=str(ledger) if ledger else None,
+        ledger_as_of=as_of,
     )
+    if ledger is not None:
+        from detente.ledger import verify_ledger
+
+        check = verify_ledger(ledger)
+        if not check.ok:
+            raise DetenteError(f"the ledger does not verify: {check.message()}")
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
