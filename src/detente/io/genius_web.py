@@ -11,33 +11,37 @@ Number issues (``numberutils``) and other profile types are refused with a clear
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 from typing import Any
 
 from detente.io.genius import (
-    MAX_XML_BYTES,
     GeniusDomain,
     GeniusError,
     GeniusIssue,
     GeniusProfile,
     folder_files,
+    weight_notes,
 )
+from detente.io.input_policy import InputError, number_problem, read_json
 
 
 def _load(path: Path) -> Any:
-    if path.stat().st_size > MAX_XML_BYTES:
-        raise GeniusError(f"{path}: file is larger than {MAX_XML_BYTES // 1_000_000} MB")
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise GeniusError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); fix the file or move it "
-            "out of the folder"
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise GeniusError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        return read_json(path, what="GeniusWeb JSON file")
+    except InputError as exc:
+        raise GeniusError(f"{exc}; fix the file or move it out of the folder") from None
+
+
+def _mapping(x: Any, where: str, example: str) -> dict[str, Any]:
+    """``x`` when it is a JSON object; a clean error naming the field and the expected shape otherwise."""
+    if not isinstance(x, dict):
+        raise GeniusError(f"{where}: expected a JSON object such as {example}, found {_kind(x)}")
+    return x
+
+
+def _kind(x: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(x), "a number")
 
 
 def _domain(data: dict[str, Any], file: Path) -> GeniusDomain:
@@ -61,8 +65,11 @@ def _domain(data: dict[str, Any], file: Path) -> GeniusDomain:
 
 
 def _number(x: Any, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
-        raise GeniusError(f"{where}: expected a number, found {x!r}")
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        raise GeniusError(f"{where}: expected a number, found {_kind(x)}")
+    problem = number_problem(x)
+    if problem is not None:
+        raise GeniusError(f"{where}: {problem}")
     if x < 0:
         raise GeniusError(f"{where}: negative ({x}); GeniusWeb utilities and weights are 0 or more")
     return float(x)
@@ -75,8 +82,8 @@ def _profile(data: dict[str, Any], file: Path, domain: GeniusDomain) -> GeniusPr
             f"{file}: profile type {', '.join(data) or '(none)'} is not supported; Détente reads "
             "GeniusWeb 'LinearAdditiveUtilitySpace' profiles"
         )
-    weights_in = space.get("issueWeights") or {}
-    utils_in = space.get("issueUtilities") or {}
+    weights_in = _mapping(space.get("issueWeights") or {}, f"{file}: issueWeights", '{"issue": 0.5}')
+    utils_in = _mapping(space.get("issueUtilities") or {}, f"{file}: issueUtilities", '{"issue": {...}}')
     weights: dict[str, float] = {}
     evaluations: dict[str, dict[str, float]] = {}
     for issue in domain.issues:
@@ -87,7 +94,9 @@ def _profile(data: dict[str, Any], file: Path, domain: GeniusDomain) -> GeniusPr
                 f"{file}: issue '{issue.name}' needs 'discreteutils' (found {found}); Détente "
                 "imports discrete issues only"
             )
-        vu = spec["discreteutils"].get("valueUtilities", {})
+        where = f"{file}: issueUtilities.{issue.name}.discreteutils"
+        du = _mapping(spec["discreteutils"], where, '{"valueUtilities": {...}}')
+        vu = _mapping(du.get("valueUtilities", {}), f"{where}.valueUtilities", '{"value": 0.5}')
         evals = {}
         for v in issue.values:
             if v not in vu:
@@ -110,21 +119,23 @@ def _profile(data: dict[str, Any], file: Path, domain: GeniusDomain) -> GeniusPr
             f"{file}: issue(s) {', '.join(extra)} are not in the domain {Path(domain.file).name}"
         )
     reservation = 0.0
-    bid = (space.get("reservationBid") or {}).get("issuevalues")
+    rb = _mapping(space.get("reservationBid") or {}, f"{file}: reservationBid", '{"issuevalues": {...}}')
+    bid = _mapping(rb.get("issuevalues") or {}, f"{file}: reservationBid.issuevalues", '{"issue": "value"}')
     if bid:
         try:
             reservation = sum(
                 _number(weights_in[k], file.name) * evaluations[k][str(v)] for k, v in bid.items()
             )
-        except KeyError as exc:
+        except (KeyError, TypeError) as exc:
             raise GeniusError(f"{file}: the reservationBid names {exc}, which is not in the domain") from None
+    notes = weight_notes(file, {k: weights_in[k] for k in evaluations})
     return GeniusProfile(
         name=file.stem,
         file=str(file),
         weights=weights,
         evaluations=evaluations,
         reservation=reservation,
-        notes=(f"{file.stem}: reservation = utility of its reservationBid",) if bid else (),
+        notes=(*notes, *((f"{file.stem}: reservation = utility of its reservationBid",) if bid else ())),
     )
 
 

@@ -107,7 +107,7 @@ def read_bytes(path: str | Path, *, what: str = "file", max_bytes: int = MAX_BYT
     try:
         st = p.stat()
     except FileNotFoundError:
-        raise _fail(name, "no such file", "check the path") from None
+        raise _fail(name, "no such file (not found)", "check the path") from None
     except NotADirectoryError:
         raise _fail(
             name, "no such file (a part of the path is a file, not a folder)", "check the path"
