@@ -50,10 +50,13 @@ def brief(
     no_roadmaps: Annotated[
         bool, typer.Option("--no-roadmaps", help="Skip sequencing the options (faster).")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace output files (and a Markdown brief's charts) that exist.")
+    ] = False,
 ) -> None:
     """Write the options memo: question, bottom line, 3–5 options side by side, charts, risks, sources.
 
-    The brief is a generated file: an existing brief at the output path is replaced; the scenario file itself is never written over. Markdown briefs write their charts to NAME-charts/ beside them.
+    An existing file is replaced only with --force; the scenario file itself is never written over. Markdown briefs write their charts to NAME-charts/ beside them, together with the brief.
 
     Example: [bold]detente brief scenarios/korea-2019.yaml -o brief.html -o brief.pdf[/]
     """
@@ -70,6 +73,10 @@ def brief(
             raise DetenteError(
                 f"refusing to write the brief over the scenario file '{file}'; choose another -o name"
             )
+    from detente.io.writer import check_target
+
+    for out in output:  # refuse before the (long) analysis, not after it
+        check_target(out, overwrite=force)
     cs = load_compiled(file)
     opts = BriefOptions(
         n_options=options, concept=concept.value, seed=seed, time_limit=time_limit, roadmaps=not no_roadmaps
@@ -92,7 +99,7 @@ def brief(
         results = []
         for out, kind in zip(output, kinds, strict=True):
             progress.update(task, description=f"Writing {out.name}")
-            results.append(write_brief(data, out, fmt=kind, protect=file))
+            results.append(write_brief(data, out, fmt=kind, protect=file, overwrite=force))
         progress.update(task, completed=progress.tasks[0].total)
     for written in results:
         console.print(f"Brief written to [bold]{written[0]}[/]", highlight=False)

@@ -247,8 +247,11 @@ def new(
     """
     from importlib.resources import files
 
+    from detente.errors import DetenteError
     from detente.io.writer import atomic_write_text
 
+    if not name.strip() or not Path(name).name.strip() or Path(name).name.startswith("."):
+        raise DetenteError(f"'{name}' is not a scenario name; give a name such as trade-talks")
     path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     title = re.sub(r"[-_]+", " ", path.stem).strip().title() or "New scenario"
     text = (files("detente") / "templates" / "new-scenario.yaml").read_text(encoding="utf-8")
