@@ -55,6 +55,8 @@ def signed(x: float) -> str:
 def _env(kind: str) -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+    from detente.text import markdown
+
     env = Environment(
         loader=PackageLoader("detente.brief", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "j2") if kind == "html" else ()),
@@ -62,6 +64,7 @@ def _env(kind: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=markdown if kind == "md" else None,  # user text as text: no HTML, links or scripts
     )
     env.filters["num"] = num
     env.filters["signed"] = signed
