@@ -24,6 +24,7 @@ from detente.cli.common import (
     fmt_num,
     load_compiled,
 )
+from detente.text import terminal
 
 if TYPE_CHECKING:
     from detente.analysis.coalitions import WedgesOutput
@@ -84,9 +85,9 @@ def _items(groups: dict, compact: bool = False, names: dict[str, str] | None = N
     for pillar, items in groups.items():
         parts = []
         for it in items:
-            what = f"{it.move}:{it.option}" if compact else f"{it.name}: {it.label}"
+            what = f"{it.move}:{it.option}" if compact else terminal(f"{it.name}: {it.label}")
             parts.append(f"{what} ({'+' if it.value > 0 else ''}{fmt_num(it.value)})")
-        lines.append(f"[bold]{(names or {}).get(pillar, pillar)}[/]: " + "; ".join(parts))
+        lines.append(f"[bold]{terminal((names or {}).get(pillar, pillar))}[/]: " + "; ".join(parts))
     return "\n".join(lines) or "[dim]—[/]"
 
 
@@ -102,7 +103,7 @@ def _option_table(
     for v in opt.parties:
         margin = fmt_num(v.margin)
         t.add_row(
-            f"{v.party}\n[dim]{v.name}[/]",
+            f"{v.party}\n[dim]{terminal(v.name)}[/]",
             _items(v.gives, compact, names),
             _items(v.gets, compact, names),
             fmt_num(v.utility),
@@ -130,9 +131,9 @@ def _print_options(cs: CompiledScenario, out: OptionsOutput, compact: bool = Fal
         if opt.distinctive:
             console.print(f"  [dim]only here: {', '.join(opt.distinctive)}[/]", highlight=False)
     if out.shortfall:
-        console.print(f"[yellow]Fewer than {out.k} options:[/] {out.shortfall}", highlight=False)
+        console.print(f"[yellow]Fewer than {out.k} options:[/] {terminal(out.shortfall)}", highlight=False)
     for note in out.notes:
-        console.print(f"[dim]Note: {note}[/]", highlight=False)
+        console.print(f"[dim]Note: {terminal(note)}[/]", highlight=False)
 
 
 def _print_solve(cs: CompiledScenario, out: SolveOutput) -> None:
@@ -155,7 +156,7 @@ def _print_solve(cs: CompiledScenario, out: SolveOutput) -> None:
             title = f"Package {n} of {len(opts)} (tied)" if len(opts) > 1 else "The package"
             console.print(_option_table(opt, title, names=cs.scenario.categories))
     for note in out.notes:
-        console.print(f"[dim]Note: {note}[/]", highlight=False)
+        console.print(f"[dim]Note: {terminal(note)}[/]", highlight=False)
 
 
 def _moves(choices: dict[str, str], carried_out: list[str]) -> str:
@@ -168,7 +169,7 @@ def _print_wedges(cs: CompiledScenario, out: WedgesOutput) -> None:
     console.print(f"Method: {out.method}; {out.seconds:.2f} s.", highlight=False)
     for c in out.coalitions:
         console.print(
-            f"\n[bold]{c.name}[/] ({', '.join(c.members)}): cohesion {c.cohesion:+.2f} "
+            f"\n[bold]{terminal(c.name)}[/] ({', '.join(c.members)}): cohesion {c.cohesion:+.2f} "
             f"[dim](mean correlation of members' option values; "
             + ", ".join(f"{k} {v:+.2f}" for k, v in c.correlations.items())
             + ")[/]",
@@ -183,9 +184,9 @@ def _print_wedges(cs: CompiledScenario, out: WedgesOutput) -> None:
                 t.add_column(col, justify="right" if col in (*c.members, "magnitude") else "left")
             for w in c.move_wedges:
                 t.add_row(
-                    w.name,
-                    w.label,
-                    w.pillar,
+                    terminal(w.name),
+                    terminal(w.label),
+                    terminal(w.pillar),
                     *(fmt_num(w.values[m]) for m in c.members),
                     fmt_num(w.magnitude),
                 )
@@ -212,7 +213,7 @@ def _print_wedges(cs: CompiledScenario, out: WedgesOutput) -> None:
                 else:
                     how = str(wp.count) if wp.count is not None else "some"
                 moves = _moves(wp.best.choices, wp.best.carried_out) if wp.best else "—"
-                t.add_row(wp.accepts, wp.rejects, how, moves, "\n".join(wp.why_rejected) or "—")
+                t.add_row(wp.accepts, wp.rejects, how, moves, terminal("\n".join(wp.why_rejected)) or "—")
             console.print(t)
         ov = c.overlap
         size = f"{ov.count:,} packages" if ov.count is not None else ("exists" if ov.exists else "empty")
@@ -225,19 +226,19 @@ def _print_wedges(cs: CompiledScenario, out: WedgesOutput) -> None:
                 highlight=False,
             )
     for note in out.notes:
-        console.print(f"[dim]Note: {note}[/]", highlight=False)
+        console.print(f"[dim]Note: {terminal(note)}[/]", highlight=False)
 
 
 def _print_analysis(cs: CompiledScenario, rep: AnalysisReport) -> None:
     doc = rep.output(cs)
-    console.rule(f"[bold]Deal analysis: {doc.title}")
+    console.rule(f"[bold]Deal analysis: {terminal(doc.title)}")
     if doc.zone_of_agreement:
         console.print("[green]A zone of agreement exists[/]: some packages are acceptable to every party.")
     elif doc.zone_of_agreement is False:
         console.print("[red]No zone of agreement[/]: no package is acceptable to every party.")
         if rep.diagnosis is not None:
             for line in rep.diagnosis.summary(cs):
-                console.print(line, highlight=False, markup=False)
+                console.print(terminal(line), highlight=False)
     else:
         console.print("[yellow]Could not decide whether a zone of agreement exists in time.[/]")
     if doc.frontier is not None:
@@ -278,7 +279,7 @@ def _print_analysis(cs: CompiledScenario, rep: AnalysisReport) -> None:
     if doc.wedges is not None:
         _print_wedges(cs, doc.wedges)
     for note in doc.notes:
-        console.print(f"[dim]Note: {note}[/]", highlight=False)
+        console.print(f"[dim]Note: {terminal(note)}[/]", highlight=False)
     console.print(f"[dim]Analysis took {doc.seconds:.1f} s.[/]", highlight=False)
 
 
@@ -387,7 +388,7 @@ def frontier(
             highlight=False,
         )
     for note in out.notes:
-        console.print(f"[dim]Note: {note}[/]", highlight=False)
+        console.print(f"[dim]Note: {terminal(note)}[/]", highlight=False)
 
 
 def solve(

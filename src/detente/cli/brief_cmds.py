@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from detente.cli.common import Concept, ScenarioArg, console, err_console
+from detente.text import terminal
 
 
 class BriefFormat(StrEnum):
@@ -102,9 +103,11 @@ def brief(
             results.append(write_brief(data, out, fmt=kind, protect=file, overwrite=force))
         progress.update(task, completed=progress.tasks[0].total)
     for written in results:
-        console.print(f"Brief written to [bold]{written[0]}[/]", highlight=False)
+        console.print(f"Brief written to [bold]{terminal(written[0])}[/]", highlight=False)
         if len(written) > 1:
-            console.print(f"  with {len(written) - 1} chart file(s) in {written[1].parent}", highlight=False)
+            console.print(
+                f"  with {len(written) - 1} chart file(s) in {terminal(written[1].parent)}", highlight=False
+            )
 
 
 def register(app: typer.Typer) -> None:

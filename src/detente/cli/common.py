@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -55,8 +56,45 @@ def load_compiled(path: Path) -> CompiledScenario:
 
 
 def emit_json(data: Any) -> None:
-    """Print JSON to stdout (plain, no Rich markup, so it can be piped)."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n")
+    """Print JSON to stdout (plain, no Rich markup, so it can be piped).
+
+    Always valid JSON: a non-finite float (which the input policy keeps out of scenarios, but a
+    bound or a gap may still be infinite) is written as ``null``, never ``Infinity``/``NaN``; exact
+    package counts of any size are written in full (Python limits int printing to 4,300 digits).
+    """
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_default, allow_nan=False)
+    finally:
+        sys.set_int_max_str_digits(limit)
+    sys.stdout.write(text + "\n")
+
+
+def _finite(obj: Any) -> Any:
+    """``obj`` with every non-finite float replaced by None (objects converted by :func:`_default`)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    if not isinstance(obj, str | int | bool) and obj is not None:
+        try:
+            return _finite(_default(obj))
+        except TypeError:
+            return obj
+    return obj
+
+
+def fmt_count(n: int) -> str:
+    """A count for tables: exact with thousands separators below 10¹⁵, else ``≈ 1.2e4334`` (the
+    package count of a 14,400-move scenario has 4,335 digits)."""
+    if n < 10**15:
+        return f"{n:,}"
+    exponent = math.floor(math.log10(n))
+    mantissa = 10 ** (math.log10(n) - exponent)
+    return f"≈ {mantissa:.1f}e{exponent}"
 
 
 def _default(obj: Any) -> Any:

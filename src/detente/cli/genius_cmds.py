@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from detente.cli.common import FormatOption, OutputFormat, ScenarioArg, console, emit_json, err_console
+from detente.cli.common import (
+    FormatOption,
+    OutputFormat,
+    ScenarioArg,
+    console,
+    emit_json,
+    err_console,
+    fmt_count,
+)
+from detente.text import terminal
 
 
 def import_genius(
@@ -50,8 +59,8 @@ def import_genius(
         return
     save_scenario(scenario, output, overwrite=force)
     console.print(
-        f"Wrote {output}: {cs.n_parties} parties, {cs.n_moves} moves, {cs.n_outcomes:,} possible "
-        f"packages. Next: [bold]detente show {output}[/]",
+        f"Wrote {terminal(output)}: {cs.n_parties} parties, {cs.n_moves} moves, {fmt_count(cs.n_outcomes)} possible "
+        f"packages. Next: [bold]detente show {terminal(output)}[/]",
         highlight=False,
         soft_wrap=True,
     )
@@ -81,13 +90,13 @@ def export_genius(
 
     export = do_export(load(file), output, overwrite=force)
     console.print(
-        f"Wrote {len(export.files)} files to {output}: {export.domain_file} (domain) and "
+        f"Wrote {len(export.files)} files to {terminal(output)}: {terminal(export.domain_file)} (domain) and "
         f"{len(export.files) - 1} profile(s)",
         highlight=False,
         soft_wrap=True,
     )
     for note in export.notes:
-        err_console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]note:[/] {terminal(note)}", highlight=False, soft_wrap=True)
 
 
 def adjusted_winner(
@@ -112,12 +121,12 @@ def adjusted_winner(
         emit_json(doc.model_dump(mode="json"))
         return
     pa, pb = doc.parties
-    t = Table(title=f"Adjusted Winner: {pa} and {pb}", title_justify="left")
+    t = Table(title=terminal(f"Adjusted Winner: {pa} and {pb}"), title_justify="left")
     t.add_column("issue")
-    t.add_column(f"{pa} points", justify="right")
-    t.add_column(f"{pb} points", justify="right")
-    t.add_column(f"{pa} gets", justify="right")
-    t.add_column(f"{pb} gets", justify="right")
+    t.add_column(terminal(f"{pa} points"), justify="right")
+    t.add_column(terminal(f"{pb} points"), justify="right")
+    t.add_column(terminal(f"{pa} gets"), justify="right")
+    t.add_column(terminal(f"{pb} gets"), justify="right")
     for row in doc.issues:
         cells = [
             f"{row.share[p]} ({row.share_decimal[p]:.4f})"
@@ -126,7 +135,10 @@ def adjusted_winner(
             for p in (pa, pb)
         ]
         t.add_row(
-            row.issue + (" [bold](split)[/]" if row.split else ""), row.points[pa], row.points[pb], *cells
+            terminal(row.issue) + (" [bold](split)[/]" if row.split else ""),
+            row.points[pa],
+            row.points[pb],
+            *cells,
         )
     t.add_section()
     t.add_row(
@@ -134,7 +146,7 @@ def adjusted_winner(
     )
     console.print(t)
     for note in doc.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]note:[/] {terminal(note)}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -19,6 +19,7 @@ from detente.cli.common import (
     err_console,
     fmt_num,
 )
+from detente.text import terminal
 
 if TYPE_CHECKING:
     import numpy as np
@@ -111,9 +112,9 @@ def _package(
 
 def _print_roadmap(rm: Roadmap, cs: CompiledScenario, source: str) -> None:
     its = rm.items.items
-    console.rule(f"[bold]Roadmap — {cs.scenario.meta.title}")
+    console.rule(f"[bold]Roadmap — {terminal(cs.scenario.meta.title)}")
     console.print(
-        f"Package: {source}. {len(its)} items in {rm.n_phases} phases, complete on day {rm.completion_days}.",
+        f"Package: {terminal(source)}. {len(its)} items in {rm.n_phases} phases, complete on day {rm.completion_days}.",
         highlight=False,
     )
     pt = Table(title="Phases", title_justify="left", show_lines=True)
@@ -123,7 +124,7 @@ def _print_roadmap(rm: Roadmap, cs: CompiledScenario, source: str) -> None:
     pt.add_column("starts after verification of")
     for ph in rm.phases:
         moves = "\n".join(
-            f"{its[n].label} [dim]({cs.party_ids[its[n].owner]}, {its[n].id})[/]" for n in ph.items
+            f"{terminal(its[n].label)} [dim]({cs.party_ids[its[n].owner]}, {its[n].id})[/]" for n in ph.items
         )
         gates = "\n".join(
             its[n].id + ("" if its[n].verifiable else " [dim](done; not verifiable)[/]") for n in ph.gates
@@ -168,19 +169,19 @@ def _print_roadmap(rm: Roadmap, cs: CompiledScenario, source: str) -> None:
         console.print(f"[yellow]Not self-enforcing:[/] {len(rm.temptations)} temptation(s).", highlight=False)
         for t in rm.temptations:
             console.print(
-                f"  phase {t.phase + 1}: {cs.party_names[t.party]} gains {fmt_num(t.margin)} by stopping "
+                f"  phase {t.phase + 1}: {terminal(cs.party_names[t.party])} gains {fmt_num(t.margin)} by stopping "
                 f"({fmt_num(t.stop)} vs {fmt_num(t.finish)} by continuing)",
                 highlight=False,
             )
             for p in t.proposals[:3]:
                 tag = "removes it" if p.removes else f"leaves {fmt_num(p.margin)}"
-                console.print(f"    → {p.kind}: {p.text} [dim]({tag})[/]", highlight=False)
+                console.print(f"    → {p.kind}: {terminal(p.text)} [dim]({tag})[/]", highlight=False)
             if len(t.proposals) > 3:
                 console.print(f"    [dim]… {len(t.proposals) - 3} more in --format json[/]", highlight=False)
     for v in rm.violations:
-        console.print(f"[red]breaks:[/] {v}", highlight=False)
+        console.print(f"[red]breaks:[/] {terminal(v)}", highlight=False)
     for note in rm.notes:
-        console.print(f"[dim]note: {note}[/]", highlight=False)
+        console.print(f"[dim]note: {terminal(note)}[/]", highlight=False)
     status = (
         "proven optimal" if rm.optimal else (f"gap {fmt_num(rm.gap)}" if rm.gap is not None else "not proven")
     )
@@ -205,10 +206,12 @@ def _print_agreed(rm: Roadmap, cs: CompiledScenario) -> None:
     t.add_column("exposure", justify="right")
     for ph, original in zip(rm.phases, used, strict=True):
         moves = "\n".join(
-            f"{its[n].label} [dim]({cs.party_ids[its[n].owner]}, {its[n].id})[/]" for n in ph.items
+            f"{terminal(its[n].label)} [dim]({cs.party_ids[its[n].owner]}, {its[n].id})[/]" for n in ph.items
         )
         worst = float(rm.exposure[:, ph.index - 1].max(initial=0.0))
-        t.add_row(names[original] if original < len(names) else str(ph.index), moves, fmt_num(worst))
+        t.add_row(
+            terminal(names[original]) if original < len(names) else str(ph.index), moves, fmt_num(worst)
+        )
     console.print(t)
     tempted = ", ".join(
         f"{cs.party_ids[x.party]} before phase {x.phase + 1} (+{fmt_num(x.margin)})" for x in rm.temptations
@@ -220,7 +223,7 @@ def _print_agreed(rm: Roadmap, cs: CompiledScenario) -> None:
         highlight=False,
     )
     for v in rm.violations:
-        console.print(f"  [dim]same phase: {v}[/]", highlight=False)
+        console.print(f"  [dim]same phase: {terminal(v)}[/]", highlight=False)
 
 
 def roadmap(
@@ -300,7 +303,7 @@ def roadmap(
         _print_agreed(agreed, cs)
     for path in (chart, exposure_chart):
         if path is not None:
-            console.print(f"Wrote {path}", highlight=False)
+            console.print(f"Wrote {terminal(path)}", highlight=False)
 
 
 def compare_strategies(
@@ -342,7 +345,7 @@ def compare_strategies(
     if format is OutputFormat.json:
         emit_json(result.to_json(cs))
         return
-    t = Table(title=f"Strategies for the {source}", title_justify="left")
+    t = Table(title=f"Strategies for the {terminal(source)}", title_justify="left")
     for col in ("strategy", "phases", "max exposure", "days to complete", "tempted phases", "rules broken"):
         t.add_column(col, justify="left" if col == "strategy" else "right")
     for rm in result.roadmaps:

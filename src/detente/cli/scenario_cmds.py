@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from detente.cli.common import FormatOption, OutputFormat, ScenarioArg, console, emit_json, fmt_num
+from detente.cli.common import FormatOption, OutputFormat, ScenarioArg, console, emit_json, fmt_count, fmt_num
+from detente.text import terminal, visible_controls
 
 
 def validate(
@@ -47,14 +48,16 @@ def validate(
         for r in results:
             if r.valid:
                 console.print(
-                    f"[green]✓[/] {r.file}: {r.parties} parties, {r.moves} moves, "
-                    f"{r.outcomes:,} possible packages",
+                    f"[green]✓[/] {terminal(r.file)}: {r.parties} parties, {r.moves} moves, "
+                    f"{fmt_count(r.outcomes or 0)} possible packages",
                     highlight=False,
                 )
             else:
-                console.print(f"[red]✗[/] {r.file}: {len(r.problems)} problem(s)", highlight=False)
+                console.print(f"[red]✗[/] {terminal(r.file)}: {len(r.problems)} problem(s)", highlight=False)
                 for line in r.problems:
-                    console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
+                    console.print(
+                        f"    {visible_controls(line)}", markup=False, highlight=False, soft_wrap=True
+                    )
     if not out.valid:
         raise typer.Exit(2)
 
@@ -148,22 +151,29 @@ def show(
         emit_json(doc.model_dump(mode="json"))
         return
     s = cs.scenario
-    console.rule(f"[bold]{s.meta.title}")
+    console.rule(f"[bold]{terminal(s.meta.title)}")
     if s.meta.description:
-        console.print(s.meta.description.strip(), highlight=False)
+        console.print(terminal(s.meta.description.strip()), highlight=False)
     if s.meta.values_note:
-        console.print(f"[italic]Values: {s.meta.values_note.strip()}[/]", highlight=False)
+        console.print(f"[italic]Values: {terminal(s.meta.values_note.strip())}[/]", highlight=False)
     pt = Table(title="Parties", title_justify="left")
     for col in ("id", "name", "reservation", "best possible", "worst possible", "weight"):
         pt.add_column(col, justify="right" if col not in ("id", "name") else "left")
     for p in doc.parties:
-        pt.add_row(p.id, p.name, fmt_num(p.reservation), fmt_num(p.best), fmt_num(p.worst), fmt_num(p.weight))
+        pt.add_row(
+            p.id,
+            terminal(p.name),
+            fmt_num(p.reservation),
+            fmt_num(p.best),
+            fmt_num(p.worst),
+            fmt_num(p.weight),
+        )
     console.print(pt)
     if doc.coalitions:
         for cid, members in doc.coalitions.items():
             console.print(f"Coalition [bold]{cid}[/]: {', '.join(members)}", highlight=False)
     vt = Table(
-        title=f"Moves and values ({cs.n_moves} moves, {cs.n_outcomes:,} packages before constraints)",
+        title=f"Moves and values ({cs.n_moves} moves, {fmt_count(cs.n_outcomes)} packages before constraints)",
         title_justify="left",
         show_lines=False,
     )
@@ -186,9 +196,9 @@ def show(
                     lo, hi = o.uncertain[pid]
                     cell += f" [dim]({fmt_num(lo)}…{fmt_num(hi)})[/]"
                 cells.append(cell)
-            label = o.label + (" [dim](status quo)[/]" if o.status_quo else "")
+            label = terminal(o.label) + (" [dim](status quo)[/]" if o.status_quo else "")
             vt.add_row(
-                f"{m.id}\n[dim]{m.name}[/]" if j == 0 else "",
+                f"{m.id}\n[dim]{terminal(m.name)}[/]" if j == 0 else "",
                 m.owner if j == 0 else "",
                 m.category if j == 0 else "",
                 label,
@@ -203,7 +213,7 @@ def show(
         ct.add_column("kind")
         ct.add_column("rule")
         for c in doc.constraints:
-            ct.add_row(c.kind, c.label)
+            ct.add_row(c.kind, terminal(c.label))
         console.print(ct)
     console.print(f"{doc.sources} sources cited. R = reversible, V = verifiable.", highlight=False)
 
@@ -257,7 +267,10 @@ def new(
     text = (files("detente") / "templates" / "new-scenario.yaml").read_text(encoding="utf-8")
     text = text.replace("{{TITLE}}", title.replace('"', "'")).replace("{{FILE}}", str(path))
     atomic_write_text(path, text, overwrite=force)
-    console.print(f"Wrote {path}. Next: edit it, then [bold]detente validate {path}[/]", highlight=False)
+    console.print(
+        f"Wrote {terminal(path)}. Next: edit it, then [bold]detente validate {terminal(path)}[/]",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:
