@@ -14,6 +14,8 @@ import typer
 from rich.table import Table
 
 from detente.cli.common import (
+    MAX_COUNT_OPTION,
+    MAX_SECONDS,
     Concept,
     FormatOption,
     OutputFormat,
@@ -21,6 +23,7 @@ from detente.cli.common import (
     console,
     emit_json,
     err_console,
+    finite,
     fmt_num,
     load_compiled,
 )
@@ -53,7 +56,15 @@ ConceptOption = Annotated[
     ),
 ]
 TimeLimitOption = Annotated[
-    float, typer.Option("--time-limit", "-t", min=0.1, help="CP-SAT time limit in seconds (per step).")
+    float,
+    typer.Option(
+        "--time-limit",
+        "-t",
+        min=0.1,
+        max=MAX_SECONDS,
+        callback=finite,
+        help="CP-SAT time limit in seconds (per step).",
+    ),
 ]
 CONCEPT_NAMES = {
     "nash": "Nash bargaining solution",
@@ -287,7 +298,9 @@ def _print_analysis(cs: CompiledScenario, rep: AnalysisReport) -> None:
 def analyze(
     file: ScenarioArg,
     concept: ConceptOption = Concept.nash,
-    top: Annotated[int, typer.Option("--top", "-k", min=1, help="Number of options for principals.")] = 4,
+    top: Annotated[
+        int, typer.Option("--top", "-k", min=1, max=100, help="Number of options for principals.")
+    ] = 4,
     time_limit: TimeLimitOption = 10.0,
     format: FormatOption = OutputFormat.table,
 ) -> None:
@@ -333,7 +346,9 @@ def frontier(
     method: Annotated[
         Method, typer.Option("--method", "-m", help="auto, enumeration, dp or cp-sat.")
     ] = Method.auto,
-    budget: Annotated[int, typer.Option("--budget", min=1, help="Most frontier packages to list.")] = 10_000,
+    budget: Annotated[
+        int, typer.Option("--budget", min=1, max=10_000_000, help="Most frontier packages to list.")
+    ] = 10_000,
     time_limit: TimeLimitOption = 30.0,
     format: Annotated[
         FrontierFormat, typer.Option("--format", "-f", help="Output format: table, json or csv.")
@@ -419,17 +434,25 @@ def solve(
 
 def options(
     file: ScenarioArg,
-    top: Annotated[int, typer.Option("--top", "-k", min=1, help="How many options.")] = 4,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, max=100, help="How many options.")] = 4,
     concept: ConceptOption = Concept.nash,
     min_diff: Annotated[
         int | None,
-        typer.Option("--min-diff", min=1, help="Moves each option must differ by (default max(2, M/8))."),
+        typer.Option(
+            "--min-diff",
+            min=1,
+            max=MAX_COUNT_OPTION,
+            help="Moves each option must differ by (default max(2, M/8)).",
+        ),
     ] = None,
     pillar: Annotated[
         str | None, typer.Option("--pillar", help="Make options differ within this category instead.")
     ] = None,
     near_optimal: Annotated[
-        float, typer.Option("--near-optimal", min=0.0, max=1.0, help="Least share of the best score.")
+        float,
+        typer.Option(
+            "--near-optimal", min=0.0, max=1.0, callback=finite, help="Least share of the best score."
+        ),
     ] = 0.9,
     time_limit: TimeLimitOption = 30.0,
     format: FormatOption = OutputFormat.table,

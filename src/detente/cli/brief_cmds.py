@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli.common import Concept, ScenarioArg, console, err_console
+from detente.cli.common import MAX_SECONDS, MAX_SEED, Concept, ScenarioArg, console, err_console, finite
 from detente.text import terminal
 
 
@@ -44,9 +44,18 @@ def brief(
     concept: Annotated[
         Concept, typer.Option("--concept", help="Solution concept that ranks the options.")
     ] = Concept.nash,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the robustness draws.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the robustness draws.")
+    ] = 0,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Seconds for each exact (CP-SAT) analysis step.")
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0.1,
+            max=MAX_SECONDS,
+            callback=finite,
+            help="Seconds for each exact (CP-SAT) analysis step.",
+        ),
     ] = 20.0,
     no_roadmaps: Annotated[
         bool, typer.Option("--no-roadmaps", help="Skip sequencing the options (faster).")

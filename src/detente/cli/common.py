@@ -42,6 +42,19 @@ ScenarioArg = Annotated[
 ]
 
 
+#: Bounds of numeric options (typer refuses values outside them with a usage error, exit 2).
+MAX_SECONDS = 86_400.0
+MAX_SEED = 2**32 - 1
+MAX_COUNT_OPTION = 100_000
+
+
+def finite(value: float | None) -> float | None:
+    """Typer callback: refuse ``nan``/``inf`` (which pass a min/max range check unnoticed)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 def load(path: Path) -> Scenario:
     """Load a scenario; errors propagate as ScenarioError and are printed by :func:`detente.cli.app.main`."""
     from detente.io.loader import load_scenario

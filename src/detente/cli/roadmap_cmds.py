@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from detente.cli.common import (
+    MAX_SECONDS,
     Concept,
     FormatOption,
     OutputFormat,
@@ -17,8 +18,10 @@ from detente.cli.common import (
     console,
     emit_json,
     err_console,
+    finite,
     fmt_num,
 )
+from detente.io.input_policy import MAX_MAGNITUDE
 from detente.text import terminal
 
 if TYPE_CHECKING:
@@ -41,7 +44,9 @@ ConceptOpt = Annotated[
 ]
 OptionOpt = Annotated[
     int | None,
-    typer.Option("--option", help="Sequence the K-th option for principals (ranked by --concept)."),
+    typer.Option(
+        "--option", min=1, max=100, help="Sequence the K-th option for principals (ranked by --concept)."
+    ),
 ]
 PackageOpt = Annotated[
     Path | None,
@@ -56,12 +61,22 @@ ObjectiveOpt = Annotated[
         "--objective", help="phases: fewest phases; exposure: smallest maximum exposure; time: earliest end."
     ),
 ]
-MaxPhasesOpt = Annotated[int, typer.Option("--max-phases", min=1, help="At most this many phases.")]
+MaxPhasesOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-phases",
+        min=1,
+        max=1000,
+        help="At most this many phases (never more than the package has steps).",
+    ),
+]
 ReciprocityOpt = Annotated[
     float | None,
     typer.Option(
         "--reciprocity",
         min=0.0,
+        max=MAX_MAGNITUDE,
+        callback=finite,
         help="Per-phase balance: no party's net exchange in a phase below −X (utility units).",
     ),
 ]
@@ -72,7 +87,10 @@ HistoryOpt = Annotated[
     ),
 ]
 TimeLimitOpt = Annotated[
-    float, typer.Option("--time-limit", min=0.1, help="Seconds for the CP-SAT sequencer.")
+    float,
+    typer.Option(
+        "--time-limit", min=0.1, max=MAX_SECONDS, callback=finite, help="Seconds for the CP-SAT sequencer."
+    ),
 ]
 
 
@@ -108,6 +126,12 @@ def _package(
         if option is not None:
             return package_from_option(cs, option, concept=name), f"option {option} ({name})"
         return package_from_concept(cs, name), f"{name} solution"
+
+
+def _phase_cap(cs: CompiledScenario, max_phases: int) -> int:
+    """``--max-phases`` capped at the most steps any package of ``cs`` can have (Σ_k options_k − 1):
+    more phases than steps would only be empty, and the sequencer's model grows with the cap."""
+    return max(1, min(max_phases, int(cs.n_options.sum()) - cs.n_moves))
 
 
 def _print_roadmap(rm: Roadmap, cs: CompiledScenario, source: str) -> None:
@@ -257,14 +281,11 @@ def roadmap(
     Example: [bold]detente roadmap scenarios/korea-2019.yaml --concept nash --objective exposure --chart roadmap.png[/]
     """
     from detente.cli.common import load_compiled
-    from detente.io.writer import OutputExistsError
-    from detente.roadmap.plan import plan_roadmap
+    from detente.io.writer import check_target
 
-    for path in (chart, exposure_chart):
-        if path is not None and path.exists() and not force:
-            raise OutputExistsError(
-                f"{path} already exists; choose another name or pass --force to replace it"
-            )
+    for path in (chart, exposure_chart):  # refuse before sequencing, not after
+        if path is not None:
+            check_target(path, overwrite=force)
     cs = load_compiled(file)
     choices, source = _package(cs, concept, option, package, history)
     with err_console.status("Sequencing the roadmap (CP-SAT)…"):
@@ -272,7 +293,7 @@ def roadmap(
             cs,
             choices,
             objective=objective.value,
-            max_phases=max_phases,
+            max_phases=_phase_cap(cs, max_phases),
             reciprocity=reciprocity,
             self_enforcing=self_enforcing,
             time_limit=time_limit,
@@ -337,7 +358,7 @@ def compare_strategies(
             cs,
             choices,
             objective=objective.value,
-            max_phases=max_phases,
+            max_phases=_phase_cap(cs, max_phases),
             reciprocity=reciprocity,
             time_limit=time_limit,
             history=history,
