@@ -282,6 +282,7 @@ def roadmap(
     """
     from detente.cli.common import load_compiled
     from detente.io.writer import check_target
+    from detente.roadmap.plan import plan_roadmap
 
     for path in (chart, exposure_chart):  # refuse before sequencing, not after
         if path is not None:
