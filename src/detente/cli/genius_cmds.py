@@ -54,6 +54,8 @@ def import_genius(
 
     scenario = do_import(folder)
     cs = compile_scenario(scenario)
+    for note in (scenario.meta.description or "").split(" Note: ")[1:]:  # e.g. weights not summing to 1
+        err_console.print(f"[yellow]note:[/] {terminal(note.rstrip('.'))}", highlight=False, soft_wrap=True)
     if output is None:
         sys.stdout.write(dump_scenario(scenario))  # plain text: no Rich markup or emoji codes
         return

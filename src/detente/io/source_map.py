@@ -29,9 +29,15 @@ class SourceMap:
     """Positions (1-based line, column) of keys and list items, keyed by field path."""
 
     positions: dict[tuple[PathItem, ...], Mark] = field(default_factory=dict)
+    #: JSON text whose positions are computed on the first :meth:`locate` (only files with problems
+    #: pay for the position walk).
+    pending: str | None = None
 
     def locate(self, path: tuple[PathItem, ...]) -> Mark | None:
         """Position of ``path``, or of its nearest ancestor that has one."""
+        if self.pending is not None:
+            text, self.pending = self.pending, None
+            _positions(text, self)
         for end in range(len(path), -1, -1):
             mark = self.positions.get(path[:end])
             if mark is not None:
@@ -66,16 +72,21 @@ def _walk(root: yaml.Node, smap: SourceMap, dups: list[tuple[tuple, Mark]]) -> N
                 stack.append((item, (*path, index)))
 
 
-def duplicate_keys(text: str) -> list[tuple[tuple[PathItem, ...], Mark]]:
-    """Paths and positions of repeated keys in YAML/JSON ``text`` (already past the input prescan)."""
-    try:
+def _positions(text: str, smap: SourceMap) -> list[tuple[tuple[PathItem, ...], Mark]]:
+    """Fill ``smap`` from YAML/JSON ``text`` (already past the input prescan); the repeated keys."""
+    dups: list[tuple[tuple, Mark]] = []
+    try:  # JSON is (almost always) YAML, which gives us positions too
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
-        return []
-    dups: list[tuple[tuple, Mark]] = []
+        return dups
     if node is not None:
-        _walk(node, SourceMap(), dups)
+        _walk(node, smap, dups)
     return dups
+
+
+def duplicate_keys(text: str) -> list[tuple[tuple[PathItem, ...], Mark]]:
+    """Paths and positions of repeated keys in YAML/JSON ``text`` (already past the input prescan)."""
+    return _positions(text, SourceMap())
 
 
 def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
@@ -115,8 +126,9 @@ def parse_text(text: str, filename: str, fmt: str) -> tuple[Any, SourceMap, list
         bad = prescan_json(text, filename)
         if bad is not None:
             return None, smap, [bad]
+        repeated: list[str] = []
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=lambda pairs: _note_repeats(pairs, repeated))
         except json.JSONDecodeError as exc:
             return (
                 None,
@@ -132,14 +144,10 @@ def parse_text(text: str, filename: str, fmt: str) -> tuple[Any, SourceMap, list
                     )
                 ],
             )
-        dups: list[tuple[tuple, Mark]] = []
-        try:  # JSON is (almost always) YAML, which gives us positions too
-            node = yaml.compose(text, Loader=_Loader)
-            if node is not None:
-                _walk(node, smap, dups)
-        except yaml.YAMLError:
-            pass
-        return data, smap, _duplicates(filename, dups, "object")
+        if repeated:
+            return data, smap, _duplicates(filename, _positions(text, smap), "object")
+        smap.pending = text
+        return data, smap, []
     bad = prescan_yaml(text, filename, _Loader)
     if bad is not None:
         return None, smap, [bad]
@@ -180,10 +188,17 @@ def parse_text(text: str, filename: str, fmt: str) -> tuple[Any, SourceMap, list
             smap,
             [Problem(filename, (), f"not valid YAML: {exc}", 1, 1, "keys must be plain names, not lists")],
         )
-    dups = []
+    dups: list[tuple[tuple, Mark]] = []
     if node is not None:
         _walk(node, smap, dups)
     return data, smap, _duplicates(filename, dups, "mapping")
+
+
+def _note_repeats(pairs: list[tuple[str, Any]], repeated: list[str]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        repeated.append(pairs[0][0])
+    return out
 
 
 def _duplicates(filename: str, dups: list[tuple[tuple, Mark]], container: str) -> list[Problem]:
