@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import warnings
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,6 +16,14 @@ from rich.console import Console
 if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
     from detente.model.scenario import Scenario
+
+# Library notices are not the user's business on the command line: matplotlib's missing-glyph
+# warnings for characters a font lacks (emoji, control characters in names) and NumPy's
+# floating-point notices (the input policy keeps every number finite and bounded).
+warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
+warnings.filterwarnings(
+    "ignore", message=r"(overflow|invalid value|divide by zero) encountered", category=RuntimeWarning
+)
 
 console = Console()
 err_console = Console(stderr=True)
