@@ -56,6 +56,8 @@ MAX_MAGNITUDE = 1e12
 MAX_DAYS = 1_000_000
 #: Largest count (``at_least``, ``min``, ``max``).
 MAX_COUNT = 1_000_000
+#: Most parties in a scenario: a Nash product of more gains can overflow (or underflow) a float.
+MAX_PARTIES = 100
 #: Longest CSV field, in characters.
 MAX_FIELD = 131_072
 

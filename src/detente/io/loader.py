@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from detente.io import input_policy
 from detente.io.errors import PathItem, Problem, ScenarioError, did_you_mean
-from detente.io.input_policy import MAX_MAGNITUDE, YAML11_EXPONENT, InputError, read_text, sci
+from detente.io.input_policy import MAX_MAGNITUDE, MAX_PARTIES, YAML11_EXPONENT, InputError, read_text, sci
 from detente.io.references import check_references
 from detente.io.source_map import SourceMap, parse_text
 from detente.model.scenario import Scenario
@@ -73,6 +73,21 @@ def parse_scenario(text: str, filename: str = "<string>", fmt: str = "yaml") -> 
     ref_problems = check_references(scenario, smap, filename)
     if ref_problems:
         raise ScenarioError(ref_problems)
+    if len(scenario.parties) > MAX_PARTIES:
+        line, col = smap.locate(("parties", MAX_PARTIES)) or (1, 1)
+        raise ScenarioError(
+            [
+                Problem(
+                    filename,
+                    ("parties", MAX_PARTIES),
+                    f"{len(scenario.parties)} parties; Détente handles at most {MAX_PARTIES} (the Nash "
+                    "product of that many gains leaves the range of floating-point numbers)",
+                    line,
+                    col,
+                    "merge parties that act together into one, or model them as a coalition",
+                )
+            ]
+        )
     return scenario
 
 
