@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import json
 import os
 import signal
@@ -98,7 +99,7 @@ def check_target(path: str | Path, *, overwrite: bool = False) -> Path:
 def _clean_leftovers(folder: Path, name: str) -> None:
     """Delete ``.NAME.detente-PID-*.tmp`` files of ``name`` whose writing process is gone."""
     try:
-        entries = list(folder.glob(f".{name}{TMP_TAG}*.tmp"))
+        entries = list(folder.glob(f".{glob.escape(name)}{TMP_TAG}*.tmp"))
     except OSError:
         return
     for leftover in entries:
