@@ -39,15 +39,21 @@ def test_adjusted_winner_csv_field_over_limit() -> None:
         parse_points_csv("issue,A,B\n" + "x" * 131_073 + ",1,2\n", "<big>")
 
 
-def _genius_folder(folder: Path, n_values: int) -> Path:
-    items = "".join(f'<item index="{k}" value="v{k}"/>' for k in range(1, n_values + 1))
+def _genius_folder(folder: Path, n_values: int, *, punctuation: bool = False) -> Path:
+    names = [f"v{k}" for k in range(1, n_values + 1)]
+    if punctuation:  # distinct values that all reduce to the same id base ('v')
+        marks = "!#%()*+,;=?@^~"
+        names = [
+            "".join(marks[(k // len(marks) ** i) % len(marks)] for i in range(4)) for k in range(n_values)
+        ]
+    items = "".join(f'<item index="{k}" value="{v}"/>' for k, v in enumerate(names, 1))
     folder.mkdir()
     (folder / "domain.xml").write_text(
         '<negotiation_template><utility_space><objective index="0" name="big">'
         f'<issue index="1" type="discrete" name="huge">{items}</issue></objective></utility_space>'
         "</negotiation_template>"
     )
-    evals = "".join(f'<item index="{k}" value="v{k}" evaluation="{k % 7}"/>' for k in range(1, n_values + 1))
+    evals = "".join(f'<item index="{k}" value="{v}" evaluation="{k % 7}"/>' for k, v in enumerate(names, 1))
     for party in ("a", "b"):
         (folder / f"{party}.xml").write_text(
             f'<utility_space><objective index="0"><issue index="1" type="discrete" name="huge">{evals}'
@@ -56,8 +62,9 @@ def _genius_folder(folder: Path, n_values: int) -> Path:
     return folder
 
 
-def test_genius_issue_with_10k_values_imports_in_linear_time(tmp_path: Path) -> None:
-    folder = _genius_folder(tmp_path / "big", 10_000)
+@pytest.mark.parametrize("punctuation", [False, True])
+def test_genius_issue_with_10k_values_imports_in_linear_time(tmp_path: Path, punctuation: bool) -> None:
+    folder = _genius_folder(tmp_path / "big", 10_000, punctuation=punctuation)
     start = time.process_time()
     scenario = import_genius(folder)
     assert len(scenario.moves[0].options) == 10_000
@@ -260,3 +267,20 @@ def test_too_many_parties_for_the_nash_product_is_refused() -> None:
     )
     with pytest.raises(ScenarioError, match=r"many\.yaml:103:5: parties\[100\]: 150 parties; .*at most 100"):
         parse_scenario(text, "many.yaml")
+
+
+def test_json_output_is_never_infinity_or_nan(capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    from detente.cli.common import emit_json
+
+    emit_json(
+        {"gap": float("inf"), "objective": float("nan"), "values": np.array([1.0, -np.inf]), "n": 2**20_000}
+    )
+    text = capsys.readouterr().out
+
+    def refuse(token: str) -> float:
+        raise AssertionError(f"invalid JSON constant {token}")
+
+    doc = json.loads(text, parse_constant=refuse, parse_int=len)
+    assert doc == {"gap": None, "objective": None, "values": [1.0, None], "n": 6021}

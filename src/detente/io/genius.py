@@ -107,12 +107,26 @@ def make_id(text: str, taken: set[str], fallback: str) -> str:
     base = _ID_BAD.sub("-", text).strip("-_.")[:72].rstrip("-_.") or fallback
     if not base[0].isalnum():
         base = f"{fallback}-{base}"
-    out, n = base, 1
-    while out.lower() in taken:  # O(1) per check: ``taken`` holds lower-cased ids (was O(len) per call)
+    # O(1) per check: ``taken`` holds lower-cased ids (was O(len) per call); an IdPool also remembers
+    # the last suffix per base, so 10,000 values that all reduce to one base stay linear
+    suffixes = getattr(taken, "next_suffix", None)
+    n = suffixes.get(base.lower(), 1) if suffixes is not None else 1
+    out = base if n == 1 else f"{base}-{n}"
+    while out.lower() in taken:
         n += 1
         out = f"{base}-{n}"
     taken.add(out.lower())
+    if suffixes is not None:
+        suffixes[base.lower()] = n
     return out
+
+
+class IdPool(set[str]):
+    """The lower-cased ids :func:`make_id` has handed out, with the last suffix used per base."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_suffix: dict[str, int] = {}
 
 
 # ----- reading XML ---------------------------------------------------------------------------------
@@ -432,16 +446,16 @@ def genius_to_scenario(
     """Build the scenario for a domain and its profiles (conventions in the module docstring)."""
     if not profiles:
         raise GeniusError(f"{source}: no profiles; a scenario needs at least one party")
-    taken: set[str] = set()
+    taken: set[str] = IdPool()
     party_ids = [make_id(p.name, taken, "party") for p in profiles]
     parties = [
         Party(id=pid, name=p.name, reservation=p.reservation)
         for pid, p in zip(party_ids, profiles, strict=True)
     ]
     moves: list[Move] = []
-    move_taken: set[str] = set()
+    move_taken: set[str] = IdPool()
     for issue in domain.issues:
-        opt_taken: set[str] = set()
+        opt_taken: set[str] = IdPool()
         options = []
         for v in issue.values:
             oid = make_id(v, opt_taken, "v")
