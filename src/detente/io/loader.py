@@ -69,7 +69,9 @@ def parse_scenario(text: str, filename: str = "<string>", fmt: str = "yaml") -> 
     except ValidationError as exc:
         raise ScenarioError(_shape_problems(exc, data, smap, filename, text)) from None
     except (RecursionError, ValueError, TypeError) as exc:  # pathological input pydantic cannot describe
-        raise ScenarioError([Problem(filename, (), f"cannot read this file as a scenario: {exc}")]) from None
+        raise ScenarioError(
+            [Problem(filename, (), f"cannot read this file as a scenario: {exc}", 1, 1, "simplify the file")]
+        ) from None
     ref_problems = check_references(scenario, smap, filename)
     if ref_problems:
         raise ScenarioError(ref_problems)
