@@ -195,8 +195,8 @@ def test_show_json_is_strict_json() -> None:
 @pytest.mark.parametrize(
     ("folder", "fragment"),
     [
-        ("geniusweb-reservation-string", "reservationBid: expected a JSON object"),
-        ("geniusweb-weights-list", "issueWeights: expected a JSON object"),
+        ("geniusweb-reservation-string", "trip2.json:16:3: reservationBid: expected a JSON object"),
+        ("geniusweb-weights-list", "trip2.json:3:3: issueWeights: expected a JSON object"),
         ("genius-weights-zero", "every issue weight is 0"),
     ],
 )
