@@ -26,7 +26,7 @@ MINIMAL = FIXTURES / "scenarios" / "minimal.yaml"
 def test_alias_bomb_is_refused_within_budget() -> None:
     assert (BAD / "alias-bomb.yaml").stat().st_size < 1000
     r = run_bounded("validate", str(BAD / "alias-bomb.yaml"))
-    assert_clean_error(r, "alias-bomb.yaml:7:45", "aliases expanded", "over 1,000,000")
+    assert_clean_error(r, "alias-bomb.yaml:6:45", "aliases repeat over 100,000 items")
 
 
 def test_adjusted_winner_huge_exponent_returns_quickly() -> None:
@@ -284,3 +284,21 @@ def test_json_output_is_never_infinity_or_nan(capsys: pytest.CaptureFixture[str]
 
     doc = json.loads(text, parse_constant=refuse, parse_int=len)
     assert doc == {"gap": None, "objective": None, "values": [1.0, None], "n": 6021}
+
+
+def test_a_flood_of_problems_is_cut_short(tmp_path: Path) -> None:
+    flood = tmp_path / "flood.yaml"
+    flood.write_text("moves: [" + ", ".join(f"{{id: m{i}, n: 1}}" for i in range(20_000)) + "]\n")
+    r = run_bounded("validate", str(flood))
+    out = assert_clean_error(r, "more problems, not listed")
+    assert out.count("flood.yaml:") <= 102
+
+
+def test_aliases_may_add_only_so_much(tmp_path: Path) -> None:
+    many = tmp_path / "many.yaml"
+    many.write_text(
+        "meta: {title: t}\nparties: [{id: A, name: A}]\nmoves: [&m {id: m, name: M, owner: A, category: c, "
+        "options: [{id: a}, {id: b}]}, " + ", ".join(["*m"] * 20_000) + "]\n"
+    )
+    r = run_bounded("validate", str(many))
+    assert_clean_error(r, "many.yaml:3:", "aliases repeat over 100,000 items")

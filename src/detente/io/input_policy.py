@@ -11,8 +11,9 @@ the machine, and every refusal names the file, the line and column, and the fix:
    tab, line feed and carriage return are refused. Both errors are located (line:column).
 3. **The structure**, before any parser builds a tree: YAML (:func:`prescan_yaml`) is walked as an
    event stream (libyaml's parser is iterative, unlike its composer, which overflows the C stack on deep
-   nesting) counting nesting depth (≤ :data:`MAX_DEPTH`) and the size of the document *with aliases
-   expanded* (≤ :data:`MAX_NODES`), so alias bombs and recursive aliases (``a: &a [*a]``) are refused.
+   nesting) counting nesting depth (≤ :data:`MAX_DEPTH`), the items aliases add (≤
+   :data:`MAX_ALIAS_ITEMS`) and the size of the document with aliases expanded (≤ :data:`MAX_NODES`),
+   so alias bombs and recursive aliases (``a: &a [*a]``) are refused.
    JSON (:func:`prescan_json`) gets the same depth bound from one scan over its brackets outside strings.
 4. **The numbers**: numbers written in the file must be finite (``.nan``, ``.inf``, ``NaN``,
    ``Infinity``, ``1e400`` are refused) and have at most :data:`MAX_DIGITS` digits; every value an
@@ -47,7 +48,9 @@ MAX_BYTES = 20_000_000
 #: Deepest nesting of lists/mappings accepted (a scenario needs about 8).
 MAX_DEPTH = 100
 #: Most nodes in a YAML document once its aliases are expanded (alias-bomb bound).
-MAX_NODES = 1_000_000
+MAX_NODES = 5_000_000
+#: Most items that aliases may add to a YAML document (each alias adds the size of what it names).
+MAX_ALIAS_ITEMS = 100_000
 #: Most digits in one number as written.
 MAX_DIGITS = 30
 #: Largest magnitude of a value, reservation, weight or point count.
@@ -202,6 +205,7 @@ def prescan_yaml(text: str, name: str, loader: type[Any] | None = None) -> Probl
     open_anchors: list[str | None] = []  # anchors of the collections being read (None: no anchor)
     frame_sizes: list[int] = []
     total = 0
+    added = 0  # items added by aliases
 
     def at(ev: Any) -> tuple[int, int]:
         return ev.start_mark.line + 1, ev.start_mark.column + 1
@@ -222,8 +226,15 @@ def prescan_yaml(text: str, name: str, loader: type[Any] | None = None) -> Probl
                     )
                 size = sizes.get(anchor, 1)
                 total += size
+                added += size
                 if frame_sizes:
                     frame_sizes[-1] += size
+                if added > MAX_ALIAS_ITEMS:
+                    return problem(
+                        ev,
+                        f"aliases repeat over {MAX_ALIAS_ITEMS:,} items",
+                        "write the content out instead of repeating it through aliases",
+                    )
                 if total > MAX_NODES:
                     return problem(
                         ev,

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from detente.io import input_policy
-from detente.io.errors import PathItem, Problem, ScenarioError, did_you_mean
+from detente.io.errors import MAX_REPORTED, PathItem, Problem, ScenarioError, did_you_mean
 from detente.io.input_policy import MAX_MAGNITUDE, MAX_PARTIES, YAML11_EXPONENT, InputError, read_text, sci
 from detente.io.references import check_references
 from detente.io.source_map import SourceMap, parse_text
@@ -199,7 +199,21 @@ def _shape_problems(
 ) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[tuple[PathItem, ...], str]] = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for n_done, err in enumerate(errors):
+        if len(problems) == MAX_REPORTED:  # a flood: describe the first ones, count the rest
+            first = problems[-1]
+            problems.append(
+                Problem(
+                    filename,
+                    first.path,
+                    f"… and up to {len(errors) - n_done:,} more problems, not listed",
+                    first.line,
+                    first.column,
+                    "fix the ones above first",
+                )
+            )
+            break
         path = _data_path(tuple(err["loc"]), data)
         kind = err["type"]
         hint: str | None = None
