@@ -30,7 +30,10 @@ def test_markdown_brief_with_chart_files_and_overwrite(tmp_path: Path) -> None:
     for name in charts:
         assert f"memo-charts/{name}" in text
     out.write_text("old brief", encoding="utf-8")
-    r = run(str(NO_DEAL), "-o", str(out), "--no-roadmaps")  # a brief is generated: replacing it is expected
+    r = run(str(NO_DEAL), "-o", str(out), "--no-roadmaps")  # never replaced without --force
+    assert r.returncode == 2 and "--force" in r.stderr
+    assert out.read_text(encoding="utf-8") == "old brief"
+    r = run(str(NO_DEAL), "-o", str(out), "--no-roadmaps", "--force")
     assert r.returncode == 0, r.stderr
     assert out.read_text(encoding="utf-8") == text
 

@@ -52,6 +52,26 @@ CASES = [
     ("one-option.yaml", 9, 5, "moves[0].options", "at least two options", "status-quo"),
     ("syntax.json", 4, 16, "(top level)", "not valid JSON", "JSON syntax"),
     ("unknown-key.json", 6, 6, "moves[0].optoins", "unknown key 'optoins'", "did you mean 'options'"),
+    # hostile input (issue 15): refused before or while parsing, always located
+    ("alias-bomb.yaml", 6, 45, "(top level)", "aliases repeat over 100,000 items", "write the content out"),
+    ("recursive-alias.yaml", 2, 31, "(top level)", "refers to the list or mapping", "remove the alias"),
+    ("nonfinite.yaml", 4, 35, "(top level)", "'.nan' is not a finite number", "finite number"),
+    ("overflow.yaml", 4, 35, "(top level)", "too large to be a number", "±1e12"),
+    ("huge-numbers.yaml", 13, 38, "constraints[0].at_least", "9.22337e+18 is outside", "within that range"),
+    ("nan.json", 2, 54, "(top level)", "'NaN' is not a finite number", "finite number"),
+    ("duplicate-keys.json", 1, 27, "meta.title", "appears twice in the same object", "silently win"),
+    ("exponent-as-text.yaml", 10, 45, "moves[0].options[1].values.A", "expected a number", "write 1.0e+12"),
+    (
+        "yaml11-bool-and-scalar-list.yaml",
+        11,
+        9,
+        "moves[0].options[0].id",
+        "valid string",
+        'quote it: id: "no"',
+    ),
+    ("non-utf8.yaml", 2, 14, "(top level)", "not UTF-8 text", "save the scenario file as UTF-8"),
+    ("control-character.yaml", 2, 15, "(top level)", "control character U+0007", "remove it"),
+    ("missing-top-level.yaml", 2, 1, "moves", "required key 'moves' is missing", "add it"),
 ]
 
 

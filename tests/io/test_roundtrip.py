@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from detente.io.loader import load_scenario, parse_scenario
-from detente.io.writer import OutputExistsError, atomic_write_text, dump_scenario, save_scenario
+from detente.io.writer import OutputError, OutputExistsError, atomic_write_text, dump_scenario, save_scenario
 from tests.conftest import FIXTURES, shipped_scenarios
 
 FILES = [*sorted((FIXTURES / "scenarios").glob("*.yaml")), *shipped_scenarios()]
@@ -44,8 +44,8 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path, monkeypatch: py
         raise OSError("disk full")
 
     monkeypatch.setattr("detente.io.writer.os.replace", boom)
-    with pytest.raises(OSError, match="disk full"):
-        atomic_write_text(target, "new")
+    with pytest.raises(OutputError, match="disk full"):  # a clean error, not an internal one
+        atomic_write_text(target, "new", overwrite=True)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]  # no temporary file left behind
 
@@ -66,7 +66,7 @@ def test_atomic_write_mode_follows_umask_or_existing_file(tmp_path: Path) -> Non
         kept = tmp_path / "kept.txt"
         kept.write_text("old")
         kept.chmod(0o600)
-        atomic_write_text(kept, "new")
+        atomic_write_text(kept, "new", overwrite=True)
         assert kept.stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(old)

@@ -35,12 +35,14 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from detente.errors import DetenteError
+from detente.io.input_policy import MAX_DIGITS, MAX_FIELD, MAX_MAGNITUDE, number_problem, read_text, sci
 
 #: The convention: each side spreads this many points over the issues.
 POINTS_TOTAL = 100
@@ -136,11 +138,34 @@ def to_output(result: AdjustedWinnerResult, file: str | None = None) -> Adjusted
     )
 
 
+def _points_problem(x: Number) -> str | None:
+    """Why ``x`` cannot be a number of points under the input policy (checked *before* any exact
+    conversion: ``Fraction('1e100000000')`` would build a 100-million-digit integer)."""
+    if isinstance(x, str):
+        text = x.strip()
+        digits = sum(ch.isdigit() for ch in text)
+        if digits > MAX_DIGITS:
+            return f"'{text[:40]}…' has {digits} digits (at most {MAX_DIGITS})"
+        if "/" not in text:
+            try:
+                x = float(Decimal(text))
+            except (InvalidOperation, ValueError):
+                return None  # not a number at all: reported by the caller
+            if not math.isfinite(x):
+                return f"'{text}' is too large"
+    if isinstance(x, Fraction):
+        x = float(x) if abs(x) <= MAX_MAGNITUDE else math.inf
+    return number_problem(x)
+
+
 def _as_fraction(x: Number, where: str) -> Fraction:
     if isinstance(x, bool):
         raise DetenteError(f"{where}: expected a number of points, found {x!r}")
     if isinstance(x, float) and not math.isfinite(x):
         raise DetenteError(f"{where}: points must be finite, found {x!r}")
+    problem = _points_problem(x)
+    if problem is not None:
+        raise DetenteError(f"{where}: {problem}; points must be finite with |points| ≤ {sci(MAX_MAGNITUDE)}")
     try:
         value = Fraction(x) if not isinstance(x, float) else Fraction(x).limit_denominator(10**12)
     except (ValueError, ZeroDivisionError, TypeError):
@@ -265,7 +290,15 @@ def parse_points_csv(
     decimals such as ``12.5`` are kept exact). Blank lines are skipped. Raises
     :class:`~detente.errors.DetenteError` naming the file, the line and the fix.
     """
-    rows = list(csv.reader(io.StringIO(text)))
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows.extend(reader)
+    except csv.Error as exc:
+        raise DetenteError(
+            f"{filename}:{reader.line_num}: not a readable CSV row ({exc}); fields are limited to "
+            f"{MAX_FIELD:,} characters and quotes must be closed"
+        ) from None
     numbered = [
         (i + 1, [c.strip() for c in row]) for i, row in enumerate(rows) if any(c.strip() for c in row)
     ]
@@ -305,6 +338,12 @@ def parse_points_csv(
             )
         seen[name] = line
         for party, cell in ((header[1], x), (header[2], y)):
+            problem = _points_problem(cell)
+            if problem is not None:
+                raise DetenteError(
+                    f"{filename}:{line}: {party}'s points for '{name}': {problem}; write a finite number "
+                    f"with |points| ≤ {sci(MAX_MAGNITUDE)}, such as 25 or 12.5"
+                )
             try:
                 value = Fraction(cell)
             except (ValueError, ZeroDivisionError):
@@ -328,16 +367,7 @@ def parse_points_csv(
 def read_points_csv(path: str | Path) -> tuple[tuple[str, str], list[str], list[str], list[str]]:
     """Read an Adjusted Winner table from a CSV file (see :func:`parse_points_csv`)."""
     p = Path(path)
-    if not p.is_file():
-        raise DetenteError(
-            f"{p}: no such file"
-            + ("" if not p.exists() else " (it is a folder)")
-            + "; name a CSV file with header 'issue,<party A>,<party B>'"
-        )
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DetenteError(f"{p}: not UTF-8 text (byte {exc.start}); save the table as UTF-8 CSV") from None
+    text = read_text(p, what="CSV table (header 'issue,<party A>,<party B>')")
     return parse_points_csv(text, str(p))
 
 

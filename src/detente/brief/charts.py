@@ -44,7 +44,9 @@ def _style() -> Iterator[None]:
     from cycler import cycler
     from matplotlib import rc_context
 
-    rc = dict(_RC)
+    from detente.text import LITERAL_TEXT_RC
+
+    rc = {**_RC, **LITERAL_TEXT_RC}  # names drawn as typed: no mathtext
     rc["axes.prop_cycle"] = cycler(color=list(OKABE_ITO))
     with rc_context(rc):  # type: ignore[arg-type]
         yield

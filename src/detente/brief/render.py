@@ -72,6 +72,8 @@ def signed(x: float) -> str:
 def _env(kind: str) -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+    from detente.text import markdown
+
     env = Environment(
         loader=PackageLoader("detente.brief", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "j2") if kind == "html" else ()),
@@ -79,6 +81,7 @@ def _env(kind: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=markdown if kind == "md" else None,  # user text as text: no HTML, links or scripts
     )
     env.filters["num"] = num
     env.filters["signed"] = signed
@@ -158,14 +161,20 @@ def output_format(path: Path, fmt: str | None = None) -> str:
 
 
 def write_brief(
-    data: BriefData, path: str | Path, *, fmt: str | None = None, protect: Path | None = None
+    data: BriefData,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    protect: Path | None = None,
+    overwrite: bool = False,
 ) -> list[Path]:
     """Write the brief to ``path`` (format from the extension unless ``fmt``); returns the files written.
 
-    A brief is a generated artefact, so an existing brief at ``path`` is replaced (atomically). The
-    scenario file itself (``protect``) is never written over.
+    An existing file (the brief or one of a Markdown brief's charts) is replaced only with
+    ``overwrite`` (``--force``); a Markdown brief and its chart folder are written as one unit
+    (:func:`detente.io.writer.write_files`). The scenario file itself (``protect``) is never written over.
     """
-    from detente.io.writer import atomic_write_bytes, atomic_write_text
+    from detente.io.writer import write_files
 
     target = Path(path)
     kind = output_format(target, fmt)
@@ -175,15 +184,13 @@ def write_brief(
         )
     if target.exists() and target.is_dir():
         raise DetenteError(f"'{target}' is a folder; give a file name such as {target / 'brief.html'}")
-    written = []
     if kind == "html":
-        written.append(atomic_write_text(target, render_html(data)))
-    elif kind == "pdf":
-        written.append(atomic_write_bytes(target, render_pdf(data)))
-    else:
-        chart_dir = f"{target.stem}-charts"
-        text, files = render_markdown(data, chart_dir=chart_dir)
-        for name, svg in files.items():
-            written.append(atomic_write_text(target.parent / chart_dir / name, svg))
-        written.insert(0, atomic_write_text(target, text))
+        return write_files({target: render_html(data)}, overwrite=overwrite)
+    if kind == "pdf":
+        return write_files({target: render_pdf(data)}, overwrite=overwrite)
+    chart_dir = f"{target.stem}-charts"
+    text, files = render_markdown(data, chart_dir=chart_dir)
+    unit: dict[str | Path, str | bytes] = {target: text}
+    unit.update({target.parent / chart_dir / name: svg for name, svg in files.items()})
+    written = write_files(unit, overwrite=overwrite, unit_dirs=(target.parent / chart_dir,))
     return written

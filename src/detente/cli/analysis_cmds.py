@@ -11,9 +11,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from detente.cli.common import (
+    MAX_COUNT_OPTION,
+    MAX_SECONDS,
     Concept,
     FormatOption,
     OutputFormat,
@@ -21,10 +22,12 @@ from detente.cli.common import (
     console,
     emit_json,
     err_console,
+    finite,
     fmt_num,
     load_compiled,
 )
 from detente.cli.render import signed
+from detente.text import terminal
 
 if TYPE_CHECKING:
     from detente.analysis.coalitions import WedgesOutput
@@ -57,7 +60,15 @@ DetailOption = Annotated[
     bool, typer.Option("--detail", help="Print every row and what each party gives and gets.")
 ]
 TimeLimitOption = Annotated[
-    float, typer.Option("--time-limit", "-t", min=0.1, help="CP-SAT time limit in seconds (per step).")
+    float,
+    typer.Option(
+        "--time-limit",
+        "-t",
+        min=0.1,
+        max=MAX_SECONDS,
+        callback=finite,
+        help="CP-SAT time limit in seconds (per step).",
+    ),
 ]
 
 
@@ -83,7 +94,7 @@ def _options_differences(cs: CompiledScenario, out: OptionsOutput) -> list[tuple
         for opt, pick in zip(out.options, picks, strict=True):
             groups.setdefault(pick or sq, []).append(opt.rank)
         parts = [
-            " ".join(f"#{r}" for r in ranks) + " " + ("—" if pick == sq else escape(pick))
+            " ".join(f"#{r}" for r in ranks) + " " + ("—" if pick == sq else terminal(pick))
             for pick, ranks in groups.items()
         ]
         rows.append((mid, " · ".join(parts)))
@@ -99,7 +110,7 @@ def _print_options(cs: CompiledScenario, out: OptionsOutput, detail: bool = Fals
         f"Method: {out.method}; best {render.objective_text(out.concept, out.best_score)} "
         f"({render.proof(out.optimal, out.gap)}). Options score at least {out.near_optimal:.0%} of the best "
         f"and differ pairwise in ≥ {out.min_diff_moves} moves"
-        + (f" of pillar '{escape(out.pillar)}'" if out.pillar else "")
+        + (f" of pillar '{terminal(out.pillar)}'" if out.pillar else "")
         + "."
     )
     if out.options:
@@ -132,7 +143,7 @@ def _print_options(cs: CompiledScenario, out: OptionsOutput, detail: bool = Fals
         else:
             render.say("[dim]What each party gives and gets in each option: --detail or --format json.[/]")
     if out.shortfall:
-        render.say(f"[yellow]Fewer than {out.k} options:[/] {escape(out.shortfall)}")
+        render.say(f"[yellow]Fewer than {out.k} options:[/] {terminal(out.shortfall)}")
     render.notes(out.notes)
 
 
@@ -231,7 +242,7 @@ def _print_wedges(
                 if wp.best is not None and (detail or not brief):
                     rows2.append(("  best for proposer:", _moves(cs, wp.best.choices, wp.best.carried_out)))
                     if wp.why_rejected:
-                        rows2.append(("  rejected because:", escape("; ".join(wp.why_rejected))))
+                        rows2.append(("  rejected because:", terminal("; ".join(wp.why_rejected))))
                 render.listing(rows2)
         ov = c.overlap
         size = f"{ov.count:,} packages" if ov.count is not None else ("exists" if ov.exists else "empty")
@@ -245,7 +256,7 @@ def _print_wedges(
             ]
             outside = _rejected_outside(cs, ov.best.choices, c.members)
             if outside:
-                rows3.append(("other parties reject it:", escape(outside)))
+                rows3.append(("other parties reject it:", terminal(outside)))
             render.listing(rows3)
             render.say("  [dim](keeps the members' red lines and reservations, not other parties')[/]")
     render.notes(out.notes)
@@ -377,7 +388,9 @@ def _print_frontier(cs: CompiledScenario, out: FrontierOutput, detail: bool, sho
 def analyze(
     file: ScenarioArg,
     concept: ConceptOption = Concept.nash,
-    top: Annotated[int, typer.Option("--top", "-k", min=1, help="Number of options for principals.")] = 4,
+    top: Annotated[
+        int, typer.Option("--top", "-k", min=1, max=100, help="Number of options for principals.")
+    ] = 4,
     time_limit: TimeLimitOption = 10.0,
     detail: DetailOption = False,
     format: FormatOption = OutputFormat.table,
@@ -424,7 +437,9 @@ def frontier(
     method: Annotated[
         Method, typer.Option("--method", "-m", help="auto, enumeration, dp or cp-sat.")
     ] = Method.auto,
-    budget: Annotated[int, typer.Option("--budget", min=1, help="Most frontier packages to list.")] = 10_000,
+    budget: Annotated[
+        int, typer.Option("--budget", min=1, max=10_000_000, help="Most frontier packages to list.")
+    ] = 10_000,
     time_limit: TimeLimitOption = 30.0,
     detail: DetailOption = False,
     format: Annotated[
@@ -485,17 +500,25 @@ def solve(
 
 def options(
     file: ScenarioArg,
-    top: Annotated[int, typer.Option("--top", "-k", min=1, help="How many options.")] = 4,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, max=100, help="How many options.")] = 4,
     concept: ConceptOption = Concept.nash,
     min_diff: Annotated[
         int | None,
-        typer.Option("--min-diff", min=1, help="Moves each option must differ by (default max(2, M/8))."),
+        typer.Option(
+            "--min-diff",
+            min=1,
+            max=MAX_COUNT_OPTION,
+            help="Moves each option must differ by (default max(2, M/8)).",
+        ),
     ] = None,
     pillar: Annotated[
         str | None, typer.Option("--pillar", help="Make options differ within this category instead.")
     ] = None,
     near_optimal: Annotated[
-        float, typer.Option("--near-optimal", min=0.0, max=1.0, help="Least share of the best score.")
+        float,
+        typer.Option(
+            "--near-optimal", min=0.0, max=1.0, callback=finite, help="Least share of the best score."
+        ),
     ] = 0.9,
     time_limit: TimeLimitOption = 30.0,
     detail: DetailOption = False,
@@ -584,13 +607,13 @@ def _print_diagnosis_body(cs: CompiledScenario, d: Diagnosis) -> None:
     elif d.feasible:
         render.say("[green]A zone of agreement exists[/]: at least one package is acceptable to every party.")
         if d.package is not None:
-            render.listing([("for example:", escape(describe_package(cs, d.package)))], indent=0)
+            render.listing([("for example:", terminal(describe_package(cs, d.package)))], indent=0)
         if d.binding is not None:
             if not d.binding:
                 render.say("No red line is binding: removing any one alone would not raise welfare.")
             else:
                 render.heading("Binding red lines (removing one alone raises the maximum welfare)")
-                render.listing([(f"+{b.welfare_gain:g}", escape(b.label)) for b in d.binding])
+                render.listing([(f"+{b.welfare_gain:g}", terminal(b.label)) for b in d.binding])
     else:
         render.say("[red]No zone of agreement[/]: no package meets every rule and reservation value at once.")
         n = d.minimum_size
@@ -604,8 +627,8 @@ def _print_diagnosis_body(cs: CompiledScenario, d: Diagnosis) -> None:
             )
         for k, option in enumerate(d.relaxations, start=1):
             render.heading(f"Alternative {k}")
-            rows = [("relax:", escape(item.words())) for item in option.items]
-            rows.append(("then acceptable:", escape(describe_package(cs, option.package))))
+            rows = [("relax:", terminal(item.words())) for item in option.items]
+            rows.append(("then acceptable:", terminal(describe_package(cs, option.package))))
             render.listing(rows)
 
 

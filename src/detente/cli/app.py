@@ -6,7 +6,6 @@ import os
 import sys
 
 import typer
-from rich.markup import escape
 
 from detente.cli import scenario_cmds
 from detente.cli.common import err_console, reflow_help
@@ -63,6 +62,7 @@ reflow_help(app)  # after every register(): help paragraphs wrap at the terminal
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI. User errors (bad files, impossible requests) print a message and exit 2."""
     from detente.errors import DetenteError
+    from detente.text import terminal, visible_controls
 
     try:
         app(args=argv, prog_name="detente")  # standalone: usage errors print and exit by themselves
@@ -72,9 +72,11 @@ def main(argv: list[str] | None = None) -> None:
             noun = "problem" if len(problems) == 1 else "problems"
             err_console.print(f"[bold red]error:[/] {len(problems)} {noun} found", highlight=False)
             for p in problems:
-                err_console.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
+                err_console.print(
+                    f"  {visible_controls(str(p))}", highlight=False, markup=False, soft_wrap=True
+                )
         else:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+            err_console.print(f"[bold red]error:[/] {terminal(str(exc))}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("DETENTE_DEBUG"):
             raise
         err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}", highlight=False
+            f"[bold red]internal error:[/] {type(exc).__name__}: {terminal(str(exc))}", highlight=False
         )
         err_console.print("This is a bug in Détente. Re-run with DETENTE_DEBUG=1 for details and report it.")
         sys.exit(70)

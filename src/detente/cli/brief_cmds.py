@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from detente.cli.common import Concept, ScenarioArg, console, err_console
+from detente.cli.common import MAX_SECONDS, MAX_SEED, Concept, ScenarioArg, console, err_console, finite
+from detente.text import terminal
 
 
 class BriefFormat(StrEnum):
@@ -43,9 +44,18 @@ def brief(
     concept: Annotated[
         Concept, typer.Option("--concept", help="Solution concept that ranks the options.")
     ] = Concept.nash,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the robustness draws (reproducible).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the robustness draws (reproducible).")
+    ] = 0,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Seconds for each exact (CP-SAT) analysis step.")
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0.1,
+            max=MAX_SECONDS,
+            callback=finite,
+            help="Seconds for each exact (CP-SAT) analysis step.",
+        ),
     ] = 20.0,
     no_roadmaps: Annotated[
         bool, typer.Option("--no-roadmaps", help="Skip sequencing the options (faster).")
@@ -57,10 +67,13 @@ def brief(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date of the ledger status (YYYY-MM-DD; default today).")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace output files (and a Markdown brief's charts) that exist.")
+    ] = False,
 ) -> None:
     """Write the options memo: at most 4 pages (the recommendation in words, its robustness, roadmap and risks; the options side by side), then an Annex with charts, assumptions, sources and full tables.
 
-    The brief is a generated file: an existing brief at the output path is replaced; the scenario file itself is never written over. Markdown briefs write their charts to NAME-charts/ beside them.
+    An existing file is replaced only with --force; the scenario file itself is never written over. Markdown briefs write their charts to NAME-charts/ beside them, together with the brief.
 
     Example: [bold]detente brief scenarios/six-party-2007.yaml -o brief.html -o brief.pdf[/]
     """
@@ -77,6 +90,10 @@ def brief(
             raise DetenteError(
                 f"refusing to write the brief over the scenario file '{file}'; choose another -o name"
             )
+    from detente.io.writer import check_target
+
+    for out in output:  # refuse before the (long) analysis, not after it
+        check_target(out, overwrite=force)
     cs = load_compiled(file)
     opts = BriefOptions(
         n_options=options,
@@ -111,12 +128,14 @@ def brief(
         results = []
         for out, kind in zip(output, kinds, strict=True):
             progress.update(task, description=f"Writing {out.name}")
-            results.append(write_brief(data, out, fmt=kind, protect=file))
+            results.append(write_brief(data, out, fmt=kind, protect=file, overwrite=force))
         progress.update(task, completed=progress.tasks[0].total)
     for written in results:
-        console.print(f"Brief written to [bold]{written[0]}[/]", highlight=False)
+        console.print(f"Brief written to [bold]{terminal(written[0])}[/]", highlight=False)
         if len(written) > 1:
-            console.print(f"  with {len(written) - 1} chart file(s) in {written[1].parent}", highlight=False)
+            console.print(
+                f"  with {len(written) - 1} chart file(s) in {terminal(written[1].parent)}", highlight=False
+            )
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
+import warnings
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,6 +16,14 @@ from rich.console import Console
 if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
     from detente.model.scenario import Scenario
+
+# Library notices are not the user's business on the command line: matplotlib's missing-glyph
+# warnings for characters a font lacks (emoji, control characters in names) and NumPy's
+# floating-point notices (the input policy keeps every number finite and bounded).
+warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
+warnings.filterwarnings(
+    "ignore", message=r"(overflow|invalid value|divide by zero) encountered", category=RuntimeWarning
+)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -59,6 +69,19 @@ def reflow_help(app: typer.Typer) -> None:
             reflow_help(group.typer_instance)
 
 
+#: Bounds of numeric options (typer refuses values outside them with a usage error, exit 2).
+MAX_SECONDS = 86_400.0
+MAX_SEED = 2**32 - 1
+MAX_COUNT_OPTION = 100_000
+
+
+def finite(value: float | None) -> float | None:
+    """Typer callback: refuse ``nan``/``inf`` (which pass a min/max range check unnoticed)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 def load(path: Path) -> Scenario:
     """Load a scenario; errors propagate as ScenarioError and are printed by :func:`detente.cli.app.main`."""
     from detente.io.loader import load_scenario
@@ -73,8 +96,45 @@ def load_compiled(path: Path) -> CompiledScenario:
 
 
 def emit_json(data: Any) -> None:
-    """Print JSON to stdout (plain, no Rich markup, so it can be piped)."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=_default) + "\n")
+    """Print JSON to stdout (plain, no Rich markup, so it can be piped).
+
+    Always valid JSON: a non-finite float (which the input policy keeps out of scenarios, but a
+    bound or a gap may still be infinite) is written as ``null``, never ``Infinity``/``NaN``; exact
+    package counts of any size are written in full (Python limits int printing to 4,300 digits).
+    """
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=_default, allow_nan=False)
+    finally:
+        sys.set_int_max_str_digits(limit)
+    sys.stdout.write(text + "\n")
+
+
+def _finite(obj: Any) -> Any:
+    """``obj`` with every non-finite float replaced by None (objects converted by :func:`_default`)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    if not isinstance(obj, str | int | bool) and obj is not None:
+        try:
+            return _finite(_default(obj))
+        except TypeError:
+            return obj
+    return obj
+
+
+def fmt_count(n: int) -> str:
+    """A count for tables: exact with thousands separators below 10¹⁵, else ``≈ 1.2e4334`` (the
+    package count of a 14,400-move scenario has 4,335 digits)."""
+    if n < 10**15:
+        return f"{n:,}"
+    exponent = math.floor(math.log10(n))
+    mantissa = 10 ** (math.log10(n) - exponent)
+    return f"≈ {mantissa:.1f}e{exponent}"
 
 
 def _default(obj: Any) -> Any:

@@ -8,9 +8,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from detente.cli.common import FormatOption, OutputFormat, ScenarioArg, console, emit_json, err_console
+from detente.cli.common import (
+    FormatOption,
+    OutputFormat,
+    ScenarioArg,
+    console,
+    emit_json,
+    err_console,
+    fmt_count,
+)
+from detente.text import terminal
 
 
 def import_genius(
@@ -45,13 +53,15 @@ def import_genius(
 
     scenario = do_import(folder)
     cs = compile_scenario(scenario)
+    for note in (scenario.meta.description or "").split(" Note: ")[1:]:  # e.g. weights not summing to 1
+        err_console.print(f"[yellow]note:[/] {terminal(note.rstrip('.'))}", highlight=False, soft_wrap=True)
     if output is None:
         sys.stdout.write(dump_scenario(scenario))  # plain text: no Rich markup or emoji codes
         return
     save_scenario(scenario, output, overwrite=force)
     console.print(
-        f"Wrote {output}: {cs.n_parties} parties, {cs.n_moves} moves, {cs.n_outcomes:,} possible "
-        f"packages. Next: [bold]detente show {output}[/]",
+        f"Wrote {terminal(output)}: {cs.n_parties} parties, {cs.n_moves} moves, {fmt_count(cs.n_outcomes)} possible "
+        f"packages. Next: [bold]detente show {terminal(output)}[/]",
         highlight=False,
         soft_wrap=True,
     )
@@ -84,7 +94,7 @@ def export_genius(
 
     export = do_export(load(file), output, overwrite=force)
     console.print(
-        f"Wrote {len(export.files)} files to {output}: {export.domain_file} (domain) and "
+        f"Wrote {len(export.files)} files to {terminal(output)}: {terminal(export.domain_file)} (domain) and "
         f"{len(export.files) - 1} profile(s)",
         highlight=False,
         soft_wrap=True,
@@ -92,7 +102,7 @@ def export_genius(
     for warning in export.warnings:
         err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     for note in export.notes:
-        err_console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]note:[/] {terminal(note)}", highlight=False, soft_wrap=True)
 
 
 def adjusted_winner(
@@ -137,7 +147,7 @@ def adjusted_winner(
             for p in (pa, pb)
         ]
         t.add_row(
-            escape(row.issue) + (" [bold](split)[/]" if row.split else ""),
+            terminal(row.issue) + (" [bold](split)[/]" if row.split else ""),
             row.points[pa],
             row.points[pb],
             *cells,
@@ -148,7 +158,7 @@ def adjusted_winner(
     )
     console.print(t)
     for note in doc.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]note:[/] {terminal(note)}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from detente.cli.common import FormatOption, OutputFormat, console, emit_json, err_console
+from detente.text import terminal
 
 ledger_app = typer.Typer(
     name="ledger",
@@ -103,10 +103,12 @@ def verify(
     if fmt is OutputFormat.json:
         emit_json(report.__dict__)
     elif report.ok:
-        console.print(f"[green]✓[/] {escape(str(ledger))}: intact, {report.entries} entries", highlight=False)
+        console.print(
+            f"[green]✓[/] {terminal(str(ledger))}: intact, {report.entries} entries", highlight=False
+        )
         console.print(f"head: {report.head}", highlight=False)
     else:
-        err_console.print(f"[bold red]✗[/] {escape(report.message())}", highlight=False)
+        err_console.print(f"[bold red]✗[/] {terminal(report.message())}", highlight=False)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -141,7 +143,7 @@ def status(
         emit_json(st.to_json())
         return
     console.print(
-        f"{escape(st.title)} — status on {st.as_of} (day 0 = {st.start}), {st.entries} entries",
+        f"{terminal(st.title)} — status on {st.as_of} (day 0 = {st.start}), {st.entries} entries",
         highlight=False,
     )
     phases = Table(title="Phases", title_justify="left")
@@ -164,7 +166,7 @@ def status(
     for q in st.parties:
         comp = "—" if q.compliance is None else f"{q.compliance:.0%}"
         parties.add_row(
-            escape(q.party),
+            terminal(q.party),
             str(q.due),
             str(q.done_on_time),
             str(q.done_late),
@@ -178,14 +180,14 @@ def status(
         for s in st.snapbacks:
             state = "reverted" if s.reverted else f"revert by {s.revert_by or '?'}"
             console.print(
-                f"  {escape(s.move)} ({escape(s.owner)}): {state}; triggered by entry {s.violation_index}, "
-                f"{escape(s.violator)} violated {escape(s.violation_move)}",
+                f"  {terminal(s.move)} ({terminal(s.owner)}): {state}; triggered by entry {s.violation_index}, "
+                f"{terminal(s.violator)} violated {terminal(s.violation_move)}",
                 highlight=False,
                 soft_wrap=False,
             )
     if st.withheld:
         console.print(
-            "Withheld (relief not yet delivered to a violator): " + escape(", ".join(st.withheld)),
+            "Withheld (relief not yet delivered to a violator): " + terminal(", ".join(st.withheld)),
             highlight=False,
         )
     console.print(f"head: {st.head}", highlight=False)

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
 from detente.cli.common import console, fmt_num
+from detente.text import terminal
 
 if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
@@ -78,16 +78,16 @@ def table(columns: Sequence[Col | str], title: str | None = None, ids: Iterable[
 
 def heading(text: str) -> None:
     """A section heading: a bold line (no rule, so it never wraps into two)."""
-    console.print(f"\n[bold]{escape(text)}[/]", highlight=False, soft_wrap=False)
+    console.print(f"\n[bold]{terminal(text)}[/]", highlight=False, soft_wrap=False)
 
 
 def title(text: str) -> None:
     """The title of a command's output: in a rule across the terminal, or above it when too long
     (a rule would cut it with "…")."""
     if len(text) + 4 <= console.width:
-        console.rule(f"[bold]{escape(text)}")
+        console.rule(f"[bold]{terminal(text)}")
     else:
-        console.print(f"[bold]{escape(text)}[/]", highlight=False)
+        console.print(f"[bold]{terminal(text)}[/]", highlight=False)
         console.rule()
 
 
@@ -118,7 +118,7 @@ def listing(rows: Sequence[tuple[str, str]], indent: int = 2) -> None:
 
 def notes(lines: Iterable[str], prefix: str = "Note") -> None:
     for line in lines:
-        console.print(f"[dim]{prefix}: {escape(line)}[/]", highlight=False)
+        console.print(f"[dim]{prefix}: {terminal(line)}[/]", highlight=False)
 
 
 def proof(optimal: bool, gap: float | None) -> str:
@@ -213,7 +213,7 @@ def gives_gets(opt: Any) -> None:
     for v in opt.parties:
         margin = f"[green]{signed(v.margin)}[/]" if v.margin >= 0 else f"[red]{signed(v.margin)}[/]"
         say(
-            f"  [bold]{escape(v.party)}[/] utility {fmt_num(v.utility)}, margin {margin}"
-            f" [dim]({escape(v.name)})[/]"
+            f"  [bold]{terminal(v.party)}[/] utility {fmt_num(v.utility)}, margin {margin}"
+            f" [dim]({terminal(v.name)})[/]"
         )
         listing([("gives", items(v.gives)), ("gets ", items(v.gets))], indent=4)

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from detente.cli.common import (
+    MAX_SECONDS,
     Concept,
     FormatOption,
     OutputFormat,
@@ -18,8 +18,11 @@ from detente.cli.common import (
     console,
     emit_json,
     err_console,
+    finite,
     fmt_num,
 )
+from detente.io.input_policy import MAX_MAGNITUDE
+from detente.text import terminal
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,7 +44,9 @@ ConceptOpt = Annotated[
 ]
 OptionOpt = Annotated[
     int | None,
-    typer.Option("--option", help="Sequence the K-th option for principals (ranked by --concept)."),
+    typer.Option(
+        "--option", min=1, max=100, help="Sequence the K-th option for principals (ranked by --concept)."
+    ),
 ]
 PackageOpt = Annotated[
     Path | None,
@@ -56,12 +61,22 @@ ObjectiveOpt = Annotated[
         "--objective", help="phases: fewest phases; exposure: smallest maximum exposure; time: earliest end."
     ),
 ]
-MaxPhasesOpt = Annotated[int, typer.Option("--max-phases", min=1, help="At most this many phases.")]
+MaxPhasesOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-phases",
+        min=1,
+        max=1000,
+        help="At most this many phases (never more than the package has steps).",
+    ),
+]
 ReciprocityOpt = Annotated[
     float | None,
     typer.Option(
         "--reciprocity",
         min=0.0,
+        max=MAX_MAGNITUDE,
+        callback=finite,
         help="Per-phase balance: no party's net exchange in a phase below −X (utility units).",
     ),
 ]
@@ -72,7 +87,10 @@ HistoryOpt = Annotated[
     ),
 ]
 TimeLimitOpt = Annotated[
-    float, typer.Option("--time-limit", min=0.1, help="Seconds for the CP-SAT sequencer.")
+    float,
+    typer.Option(
+        "--time-limit", min=0.1, max=MAX_SECONDS, callback=finite, help="Seconds for the CP-SAT sequencer."
+    ),
 ]
 
 
@@ -119,13 +137,19 @@ def _by_owner(cs: CompiledScenario, rm: Roadmap, items: Sequence[int]) -> list[t
     return [(f"{owner}:", ", ".join(ids)) for owner, ids in groups.items()]
 
 
+def _phase_cap(cs: CompiledScenario, max_phases: int) -> int:
+    """``--max-phases`` capped at the most steps any package of ``cs`` can have (Σ_k options_k − 1):
+    more phases than steps would only be empty, and the sequencer's model grows with the cap."""
+    return max(1, min(max_phases, int(cs.n_options.sum()) - cs.n_moves))
+
+
 def _print_roadmap(rm: Roadmap, cs: CompiledScenario, source: str, detail: bool = False) -> None:
     from detente.cli import render
 
     its = rm.items.items
     render.title(f"Roadmap — {cs.scenario.meta.title}")
     render.say(
-        f"Package: {escape(source)}. {len(its)} items in {rm.n_phases} phases, "
+        f"Package: {terminal(source)}. {len(its)} items in {rm.n_phases} phases, "
         f"complete on day {rm.completion_days}."
     )
     for ph in rm.phases:
@@ -139,7 +163,7 @@ def _print_roadmap(rm: Roadmap, cs: CompiledScenario, source: str, detail: bool 
         if detail:
             render.listing(
                 [
-                    (f"{cs.party_ids[its[n].owner]}", f"{its[n].id} [dim]{escape(its[n].label)}[/]")
+                    (f"{cs.party_ids[its[n].owner]}", f"{its[n].id} [dim]{terminal(its[n].label)}[/]")
                     for n in ph.items
                 ]
             )
@@ -189,16 +213,16 @@ def _print_roadmap(rm: Roadmap, cs: CompiledScenario, source: str, detail: bool 
         render.say(f"\n[yellow]Not self-enforcing:[/] {len(rm.temptations)} temptation(s).")
         for t in rm.temptations:
             render.say(
-                f"  Phase {t.phase + 1}: {escape(cs.party_ids[t.party])} gains {fmt_num(t.margin)} by "
+                f"  Phase {t.phase + 1}: {terminal(cs.party_ids[t.party])} gains {fmt_num(t.margin)} by "
                 f"stopping ({fmt_num(t.stop)} if it stops, {fmt_num(t.finish)} if it continues)"
             )
             shown = t.proposals if detail else t.proposals[:1]
             for p in shown:
                 tag = "removes it" if p.removes else f"leaves {fmt_num(p.margin)}"
-                render.listing([("→", f"{p.kind}: {escape(p.text)} [dim]({tag})[/]")], indent=4)
+                render.listing([("→", f"{p.kind}: {terminal(p.text)} [dim]({tag})[/]")], indent=4)
             if len(t.proposals) > len(shown):
                 render.say(f"    [dim]{len(t.proposals) - len(shown)} more fixes: --detail[/]")
-    render.listing([("[red]breaks:[/]", escape(v)) for v in rm.violations], indent=0)
+    render.listing([("[red]breaks:[/]", terminal(v)) for v in rm.violations], indent=0)
     render.notes(rm.notes, prefix="note")
     status = (
         "proven optimal" if rm.optimal else (f"gap {fmt_num(rm.gap)}" if rm.gap is not None else "not proven")
@@ -220,7 +244,7 @@ def _print_agreed(rm: Roadmap, cs: CompiledScenario) -> None:
     for ph, original in zip(rm.phases, used, strict=True):
         worst = float(rm.exposure[:, ph.index - 1].max(initial=0.0))
         name = names[original] if original < len(names) else str(ph.index)
-        render.say(f"  [bold]{escape(name)}[/] · exposure {fmt_num(worst)}")
+        render.say(f"  [bold]{terminal(name)}[/] · exposure {fmt_num(worst)}")
         render.listing(_by_owner(cs, rm, ph.items), indent=4)
     tempted = ", ".join(
         f"{cs.party_ids[x.party]} before phase {x.phase + 1} (+{fmt_num(x.margin)})" for x in rm.temptations
@@ -230,7 +254,7 @@ def _print_agreed(rm: Roadmap, cs: CompiledScenario) -> None:
         + (f"tempted: {tempted}" if tempted else "no party tempted")
         + f"; {len(rm.violations)} prerequisite(s) bundled in the same phase."
     )
-    render.listing([("same phase:", f"[dim]{escape(v)}[/]") for v in rm.violations])
+    render.listing([("same phase:", f"[dim]{terminal(v)}[/]") for v in rm.violations])
 
 
 def _check_given_package(
@@ -252,7 +276,7 @@ def _check_given_package(
             "or pass --allow-unacceptable to sequence it anyway."
         )
     err_console.print(
-        f"[bold yellow]warning:[/] the package in {escape(str(path))} is NOT acceptable "
+        f"[bold yellow]warning:[/] the package in {terminal(str(path))} is NOT acceptable "
         "(sequenced anyway because of --allow-unacceptable):",
         highlight=False,
     )
@@ -301,14 +325,12 @@ def roadmap(
     Example: [bold]detente roadmap scenarios/korea-2019.yaml --chart roadmap.png[/]
     """
     from detente.cli.common import load_compiled
-    from detente.io.writer import OutputExistsError
+    from detente.io.writer import check_target
     from detente.roadmap.plan import plan_roadmap
 
-    for path in (chart, exposure_chart):
-        if path is not None and path.exists() and not force:
-            raise OutputExistsError(
-                f"{path} already exists; choose another name or pass --force to replace it"
-            )
+    for path in (chart, exposure_chart):  # refuse before sequencing, not after
+        if path is not None:
+            check_target(path, overwrite=force)
     cs = load_compiled(file)
     choices, source = _package(cs, concept, option, package, history)
     if package is not None:
@@ -318,7 +340,7 @@ def roadmap(
             cs,
             choices,
             objective=objective.value,
-            max_phases=max_phases,
+            max_phases=_phase_cap(cs, max_phases),
             reciprocity=reciprocity,
             self_enforcing=self_enforcing,
             time_limit=time_limit,
@@ -347,7 +369,7 @@ def roadmap(
         _print_agreed(agreed, cs)
     for path in (chart, exposure_chart):
         if path is not None:
-            console.print(f"Wrote {path}", highlight=False)
+            console.print(f"Wrote {terminal(path)}", highlight=False)
 
 
 def compare_strategies(
@@ -381,7 +403,7 @@ def compare_strategies(
             cs,
             choices,
             objective=objective.value,
-            max_phases=max_phases,
+            max_phases=_phase_cap(cs, max_phases),
             reciprocity=reciprocity,
             time_limit=time_limit,
             history=history,

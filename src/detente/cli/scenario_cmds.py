@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from detente.cli.common import FormatOption, OutputFormat, ScenarioArg, console, emit_json, fmt_num
+from detente.text import terminal, visible_controls
 
 
 def validate(
@@ -51,9 +51,11 @@ def validate(
                     highlight=False,
                 )
             else:
-                console.print(f"[red]✗[/] {r.file}: {len(r.problems)} problem(s)", highlight=False)
+                console.print(f"[red]✗[/] {terminal(r.file)}: {len(r.problems)} problem(s)", highlight=False)
                 for line in r.problems:
-                    console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
+                    console.print(
+                        f"    {visible_controls(line)}", markup=False, highlight=False, soft_wrap=True
+                    )
     if not out.valid:
         raise typer.Exit(2)
 
@@ -193,7 +195,7 @@ def _print_show(cs, doc, detail: bool) -> None:  # type: ignore[no-untyped-def]
     )
     for p in doc.parties:
         weight = [fmt_num(p.weight)] if any(q.weight != 1 for q in doc.parties) else []
-        pt.add_row(p.id, fmt_num(p.reservation), fmt_num(p.best), fmt_num(p.worst), *weight, escape(p.name))
+        pt.add_row(p.id, fmt_num(p.reservation), fmt_num(p.best), fmt_num(p.worst), *weight, terminal(p.name))
     console.print()
     console.print(pt)
     if doc.coalitions:
@@ -219,16 +221,16 @@ def _print_show(cs, doc, detail: bool) -> None:  # type: ignore[no-untyped-def]
         if m.category != category:
             category = m.category
             name = s.categories.get(category)
-            vt.add_row(f"[bold underline]{escape(category)}[/]", *([""] * cs.n_parties))
+            vt.add_row(f"[bold underline]{terminal(category)}[/]", *([""] * cs.n_parties))
             if detail and name and name != category:
-                vt.add_row(f"[dim]{escape(name)}[/]", *([""] * cs.n_parties))
+                vt.add_row(f"[dim]{terminal(name)}[/]", *([""] * cs.n_parties))
         flags = ("R" if m.reversible else "") + ("V" if m.verifiable else "")
         vt.add_row(
-            f"[bold]{escape(m.id)}[/] [dim]{escape(m.owner)}{(' ' + flags) if flags else ''}[/]",
+            f"[bold]{terminal(m.id)}[/] [dim]{terminal(m.owner)}{(' ' + flags) if flags else ''}[/]",
             *([""] * cs.n_parties),
         )
         if detail:
-            vt.add_row(f"  [dim]{escape(m.name)}[/]", *([""] * cs.n_parties))
+            vt.add_row(f"  [dim]{terminal(m.name)}[/]", *([""] * cs.n_parties))
         sq_first = sorted(m.options, key=lambda o: not o.status_quo)
         for o in sq_first:
             cells = []
@@ -238,16 +240,16 @@ def _print_show(cs, doc, detail: bool) -> None:  # type: ignore[no-untyped-def]
                 if pid in o.uncertain:
                     cell += "~"
                 cells.append(cell)
-            label = f"  {escape(o.id)}" + (" [dim](status quo)[/]" if o.status_quo else "")
+            label = f"  {terminal(o.id)}" + (" [dim](status quo)[/]" if o.status_quo else "")
             vt.add_row(label, *cells)
             if detail:
-                extra = [] if o.label == o.id else [escape(o.label)]
+                extra = [] if o.label == o.id else [terminal(o.label)]
                 extra += [f"{pid} {fmt_num(lo)} to {fmt_num(hi)}" for pid, (lo, hi) in o.uncertain.items()]
                 if extra:
                     vt.add_row(f"    [dim]{'; '.join(extra)}[/]", *([""] * cs.n_parties))
         for word, refs in (("needs", m.requires), ("excludes", m.excludes)):
             if refs:
-                vt.add_row(f"  [dim]{word} {escape(', '.join(refs))}[/]", *([""] * cs.n_parties))
+                vt.add_row(f"  [dim]{word} {terminal(', '.join(refs))}[/]", *([""] * cs.n_parties))
     console.print(vt)
 
     rules = [c for c in s.constraints]
@@ -255,7 +257,7 @@ def _print_show(cs, doc, detail: bool) -> None:  # type: ignore[no-untyped-def]
         render.heading(f"Rules ({len(rules)}; plus the moves' needs/excludes above)")
         rows = []
         for c in rules:
-            rows.append((c.type.replace("_", " "), escape(_rule_text(c, detail))))
+            rows.append((c.type.replace("_", " "), terminal(_rule_text(c, detail))))
         render.listing(rows, indent=2)
     render.say(f"[dim]{doc.sources} sources cited.[/]")
 
@@ -327,14 +329,20 @@ def new(
     """
     from importlib.resources import files
 
+    from detente.errors import DetenteError
     from detente.io.writer import atomic_write_text
 
+    if not name.strip() or not Path(name).name.strip() or Path(name).name.startswith("."):
+        raise DetenteError(f"'{name}' is not a scenario name; give a name such as trade-talks")
     path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
     title = re.sub(r"[-_]+", " ", path.stem).strip().title() or "New scenario"
     text = (files("detente") / "templates" / "new-scenario.yaml").read_text(encoding="utf-8")
     text = text.replace("{{TITLE}}", title.replace('"', "'")).replace("{{FILE}}", str(path))
     atomic_write_text(path, text, overwrite=force)
-    console.print(f"Wrote {path}. Next: edit it, then [bold]detente validate {path}[/]", highlight=False)
+    console.print(
+        f"Wrote {terminal(path)}. Next: edit it, then [bold]detente validate {terminal(path)}[/]",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

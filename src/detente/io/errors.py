@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from detente.errors import DetenteError
 
 PathItem = str | int
+#: Most problems listed for one file (the rest are counted).
+MAX_REPORTED = 100
 
 
 def format_path(path: Sequence[PathItem]) -> str:
@@ -63,4 +65,19 @@ class ScenarioError(DetenteError):
 
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
+        if (
+            len(self.problems) > MAX_REPORTED + 1
+        ):  # a flood (e.g. one id repeated 50,000 times): the first ones
+            rest = self.problems[MAX_REPORTED]
+            self.problems = [
+                *self.problems[:MAX_REPORTED],
+                Problem(
+                    rest.file,
+                    rest.path,
+                    f"… and {len(problems) - MAX_REPORTED:,} more problems, not listed",
+                    rest.line,
+                    rest.column,
+                    "fix the ones above first",
+                ),
+            ]
         super().__init__("\n".join(str(p) for p in self.problems))

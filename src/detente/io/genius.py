@@ -35,7 +35,6 @@ re-importing it gives the same compiled utilities (see its docstring for what ca
 
 from __future__ import annotations
 
-import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -44,6 +43,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from detente.errors import DetenteError
+from detente.io.input_policy import InputError, number_problem, read_bytes
 from detente.model.scenario import Meta, Move, Option, Party, Scenario, Source, Value
 
 #: Files larger than this are refused (a Genius domain of this size would not be enumerable anyway).
@@ -110,32 +110,40 @@ class GeniusExport:
 def make_id(text: str, taken: set[str], fallback: str) -> str:
     """A scenario identifier for ``text``: characters outside ``[A-Za-z0-9_.-]`` become ``-``,
     leading punctuation is dropped, at most 80 characters, and ``-2``, ``-3``… is appended when the
-    result is already ``taken`` (case-insensitively). ``fallback`` is used when nothing is left."""
+    result is already ``taken`` (the lower-cased ids used so far; updated). ``fallback`` is used when
+    nothing is left."""
     base = _ID_BAD.sub("-", text).strip("-_.")[:72].rstrip("-_.") or fallback
     if not base[0].isalnum():
         base = f"{fallback}-{base}"
-    out, n = base, 1
-    lowered = {t.lower() for t in taken}
-    while out.lower() in lowered:
+    # O(1) per check: ``taken`` holds lower-cased ids (was O(len) per call); an IdPool also remembers
+    # the last suffix per base, so 10,000 values that all reduce to one base stay linear
+    suffixes = getattr(taken, "next_suffix", None)
+    n = suffixes.get(base.lower(), 1) if suffixes is not None else 1
+    out = base if n == 1 else f"{base}-{n}"
+    while out.lower() in taken:
         n += 1
         out = f"{base}-{n}"
-    taken.add(out)
+    taken.add(out.lower())
+    if suffixes is not None:
+        suffixes[base.lower()] = n
     return out
+
+
+class IdPool(set[str]):
+    """The lower-cased ids :func:`make_id` has handed out, with the last suffix used per base."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_suffix: dict[str, int] = {}
 
 
 # ----- reading XML ---------------------------------------------------------------------------------
 def _read_xml(path: Path) -> ET.Element:
     """Parse ``path`` safely: size limit, no DOCTYPE/ENTITY declarations, located syntax errors."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise GeniusError(f"{path}: cannot read the file ({exc.strerror})") from None
-    if size > MAX_XML_BYTES:
-        raise GeniusError(
-            f"{path}: file is larger than {MAX_XML_BYTES // 1_000_000} MB; "
-            "this is not a Genius domain or profile Détente can take"
-        )
-    raw = path.read_bytes()
+        raw = read_bytes(path, what="Genius XML file", max_bytes=MAX_XML_BYTES)
+    except InputError as exc:
+        raise GeniusError(str(exc)) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
         raise GeniusError(f"{path}: the file is UTF-16/32 or binary; save it as UTF-8 XML and import again")
     head = raw.upper()
@@ -165,8 +173,9 @@ def _float(text: str | None, where: str, what: str) -> float:
         x = float(text)
     except ValueError:
         raise GeniusError(f"{where}: {what} is '{text}', not a number") from None
-    if not math.isfinite(x):
-        raise GeniusError(f"{where}: {what} is '{text}', not a finite number")
+    problem = number_problem(x)
+    if problem is not None:
+        raise GeniusError(f"{where}: {what} is '{text}': {problem}")
     return x
 
 
@@ -226,13 +235,15 @@ def read_domain_xml(path: str | Path, root: ET.Element | None = None) -> GeniusD
         names.add(name)
         _check_discrete(el, file)
         values: list[str] = []
+        listed: set[str] = set()  # membership in O(1): an issue may list 10,000 values
         for item in el.findall("item"):
             v = item.get("value")
             if v is None:
                 raise GeniusError(f"{file}: issue '{name}' has an <item> without a 'value'")
-            if v in values:
+            if v in listed:
                 raise GeniusError(f"{file}: issue '{name}' lists the value '{v}' twice; list each value once")
             values.append(v)
+            listed.add(v)
         if not values:
             raise GeniusError(
                 f"{file}: issue '{name}' lists no values; a discrete issue needs <item value=...>"
@@ -288,10 +299,11 @@ def read_profile_xml(path: str | Path, domain: GeniusDomain, root: ET.Element | 
         if idx is not None:
             index_to_issue[idx] = issue.name
         evals: dict[str, float] = {}
+        domain_values = set(issue.values)
         for item in el.findall("item"):
             v = item.get("value")
             where = f"{file}: issue '{issue.name}', value '{v}'"
-            if v not in issue.values:
+            if v not in domain_values:
                 raise GeniusError(
                     f"{where}: the value is not in the domain (values: {', '.join(issue.values)})"
                 )
@@ -343,6 +355,7 @@ def read_profile_xml(path: str | Path, domain: GeniusDomain, root: ET.Element | 
             + ", ".join(f"'{n}'" for n in unweighted)
             + "; give every issue a weight"
         )
+    notes = weight_notes(file, weights)
     res_el = root.find("reservation")
     reservation = (
         0.0 if res_el is None else _float(res_el.get("value"), f"{file}: <reservation>", "the value")
@@ -358,7 +371,25 @@ def read_profile_xml(path: str | Path, domain: GeniusDomain, root: ET.Element | 
         evaluations=evaluations,
         reservation=reservation,
         discount=discount,
+        notes=notes,
     )
+
+
+def weight_notes(file: Path, weights: dict[str, float]) -> tuple[str, ...]:
+    """Refuse a profile whose issue weights are all 0; a note when they do not sum to 1 (Genius's
+    convention), since the party's utilities are then scaled by that sum."""
+    total = sum(weights.values())
+    if total <= 0:
+        raise GeniusError(
+            f"{file}: every issue weight is 0, so this party values every outcome the same; "
+            "give the issues weights (they usually sum to 1)"
+        )
+    if abs(total - 1) > 1e-6:
+        return (
+            f"{file.stem}: issue weights sum to {_num(round(total, 9))}, not 1; its utilities are used as "
+            "written, i.e. scaled by that sum",
+        )
+    return ()
 
 
 def folder_files(folder: Path, suffix: str) -> list[Path]:
@@ -423,16 +454,16 @@ def genius_to_scenario(
     """Build the scenario for a domain and its profiles (conventions in the module docstring)."""
     if not profiles:
         raise GeniusError(f"{source}: no profiles; a scenario needs at least one party")
-    taken: set[str] = set()
+    taken: set[str] = IdPool()
     party_ids = [make_id(p.name, taken, "party") for p in profiles]
     parties = [
         Party(id=pid, name=p.name, reservation=p.reservation)
         for pid, p in zip(party_ids, profiles, strict=True)
     ]
     moves: list[Move] = []
-    move_taken: set[str] = set()
+    move_taken: set[str] = IdPool()
     for issue in domain.issues:
-        opt_taken: set[str] = set()
+        opt_taken: set[str] = IdPool()
         options = []
         for v in issue.values:
             oid = make_id(v, opt_taken, "v")

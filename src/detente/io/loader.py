@@ -11,6 +11,7 @@ All problems found at a layer are reported together; :class:`ScenarioError` carr
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from pathlib import Path
@@ -18,12 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from detente.io.errors import PathItem, Problem, ScenarioError, did_you_mean
+from detente.io import input_policy
+from detente.io.errors import MAX_REPORTED, PathItem, Problem, ScenarioError, did_you_mean
+from detente.io.input_policy import MAX_MAGNITUDE, MAX_PARTIES, YAML11_EXPONENT, InputError, read_text, sci
 from detente.io.references import check_references
 from detente.io.source_map import SourceMap, parse_text
 from detente.model.scenario import Scenario
 
-MAX_BYTES = 50_000_000
+MAX_BYTES = input_policy.MAX_BYTES
 
 
 def detect_format(path: Path) -> str:
@@ -35,21 +38,10 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and fully validate a scenario file. Raises :class:`ScenarioError` on any problem."""
     p = Path(path)
     name = str(path)
-    if not p.exists():
-        raise ScenarioError([Problem(name, (), "no such file", hint="check the path")])
-    if p.is_dir():
-        raise ScenarioError(
-            [Problem(name, (), "is a folder, not a scenario file", hint="name a .yaml or .json file")]
-        )
-    raw = p.read_bytes()
-    if len(raw) > MAX_BYTES:
-        raise ScenarioError([Problem(name, (), f"file is larger than {MAX_BYTES // 1_000_000} MB")])
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            [Problem(name, (), f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8")]
-        ) from None
+        text = read_text(p, what="scenario file")
+    except InputError as exc:
+        raise ScenarioError([exc.problem]) from None
     return parse_scenario(text, name, detect_format(p))
 
 
@@ -75,12 +67,29 @@ def parse_scenario(text: str, filename: str = "<string>", fmt: str = "yaml") -> 
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_shape_problems(exc, data, smap, filename)) from None
+        raise ScenarioError(_shape_problems(exc, data, smap, filename, text)) from None
     except (RecursionError, ValueError, TypeError) as exc:  # pathological input pydantic cannot describe
-        raise ScenarioError([Problem(filename, (), f"cannot read this file as a scenario: {exc}")]) from None
+        raise ScenarioError(
+            [Problem(filename, (), f"cannot read this file as a scenario: {exc}", 1, 1, "simplify the file")]
+        ) from None
     ref_problems = check_references(scenario, smap, filename)
     if ref_problems:
         raise ScenarioError(ref_problems)
+    if len(scenario.parties) > MAX_PARTIES:
+        line, col = smap.locate(("parties", MAX_PARTIES)) or (1, 1)
+        raise ScenarioError(
+            [
+                Problem(
+                    filename,
+                    ("parties", MAX_PARTIES),
+                    f"{len(scenario.parties)} parties; Détente handles at most {MAX_PARTIES} (the Nash "
+                    "product of that many gains leaves the range of floating-point numbers)",
+                    line,
+                    col,
+                    "merge parties that act together into one, or model them as a coalition",
+                )
+            ]
+        )
     return scenario
 
 
@@ -164,10 +173,47 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def _shape_problems(exc: ValidationError, data: Any, smap: SourceMap, filename: str) -> list[Problem]:
+def _exponent_fix(got: object) -> str | None:
+    """'write 1.0e+12' for a number YAML 1.1 reads as text (an exponent without a sign)."""
+    if isinstance(got, str) and YAML11_EXPONENT.match(got.strip()):
+        mantissa, _, exponent = got.strip().replace("E", "e").partition("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        return f"YAML reads {got} as text; write {mantissa}e+{exponent}"
+    return None
+
+
+def _written(text: str, mark: tuple[int, int] | None, key: PathItem) -> str | None:
+    """The value as written after ``key:`` on the line at ``mark`` (for 'quote it' hints)."""
+    if mark is None or not isinstance(key, str):
+        return None
+    lines = text.splitlines()
+    if not 0 < mark[0] <= len(lines):
+        return None
+    found = re.search(rf"{re.escape(key)}\s*:\s*([^\s,}}\]#]+)", lines[mark[0] - 1][mark[1] - 1 :])
+    return found.group(1) if found else None
+
+
+def _shape_problems(
+    exc: ValidationError, data: Any, smap: SourceMap, filename: str, text: str = ""
+) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[tuple[PathItem, ...], str]] = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for n_done, err in enumerate(errors):
+        if len(problems) == MAX_REPORTED:  # a flood: describe the first ones, count the rest
+            first = problems[-1]
+            problems.append(
+                Problem(
+                    filename,
+                    first.path,
+                    f"… and up to {len(errors) - n_done:,} more problems, not listed",
+                    first.line,
+                    first.column,
+                    "fix the ones above first",
+                )
+            )
+            break
         path = _data_path(tuple(err["loc"]), data)
         kind = err["type"]
         hint: str | None = None
@@ -205,11 +251,25 @@ def _shape_problems(exc: ValidationError, data: Any, smap: SourceMap, filename: 
             got = err.get("input")
             if isinstance(got, str | int | float | bool) and not isinstance(got, dict):
                 message = f"{message} (got {got!r})"
+        got = err.get("input")
+        if kind == "value_error":
+            message = message.replace("Value error, ", "", 1)
+        if kind == "finite_number":
+            hint = f"write a finite number with |value| ≤ {sci(MAX_MAGNITUDE)}"
+        elif kind == "value_error" and "supported range" in message:
+            hint = "use a number within that range (rescale the values if needed)"
+        if kind in ("model_type", "float_parsing", "float_type") and _exponent_fix(got):
+            hint = _exponent_fix(got)
+        elif kind == "string_type" and isinstance(got, bool) and path:
+            word = _written(text, smap.locate(path), path[-1]) or ("yes" if got else "no")
+            hint = f'YAML 1.1 reads {word} as {str(got).lower()}; quote it: {path[-1]}: "{word}"'
+        elif kind == "list_type" and isinstance(got, str | int | float) and path:
+            hint = f"write a list: {path[-1]}: [{got}]"
         key_ = (path, message)
         if key_ in seen:
             continue
         seen.add(key_)
-        mark = smap.locate(path)
+        mark = smap.locate(path) or (1, 1)
         problems.append(
             Problem(filename, path, message, mark[0] if mark else None, mark[1] if mark else None, hint)
         )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Identifier = Annotated[
     str,
@@ -45,9 +45,26 @@ OptionRef = Annotated[
 
 
 class StrictModel(BaseModel):
-    """Base for every scenario model: unknown keys are errors (so typos are caught)."""
+    """Base for every scenario model: unknown keys are errors (so typos are caught), and every number
+    is finite and within the input policy's bounds (:mod:`detente.io.input_policy`: |x| ≤ 10¹², days
+    and counts ≤ 10⁶), so no algorithm downstream meets a NaN, an infinity or an overflow."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded_numbers(cls, value: object, info: ValidationInfo) -> object:
+        from detente.io.input_policy import limit_for, number_problem
+
+        limit = limit_for(info.field_name or "")
+        numbers = (
+            value.values() if isinstance(value, dict) else value if isinstance(value, list) else (value,)
+        )
+        for x in numbers:
+            problem = number_problem(x, limit=limit)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
 
 
 class Source(StrictModel):

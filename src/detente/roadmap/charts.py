@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from detente.roadmap.model import Roadmap
+from detente.text import chart
 
 if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
@@ -100,7 +101,7 @@ def gantt_chart(rm: Roadmap, cs: CompiledScenario, path_or_ax: Any, *, overwrite
     from matplotlib.patches import Patch
 
     handles = [
-        Patch(facecolor=party_colour(i), edgecolor="black", label=cs.party_names[i])
+        Patch(facecolor=party_colour(i), edgecolor="black", label=chart(cs.party_names[i]))
         for i in sorted({it.owner for it in its})
     ]
     handles.append(Patch(facecolor="white", hatch="///", edgecolor="black", label="verification lead time"))
@@ -128,7 +129,7 @@ def exposure_chart(
     for i in range(len(cs.party_ids)):
         if not rm.exposure[i].any() and not any(t.party == i for t in rm.temptations):
             continue
-        ax.step(x, rm.exposure[i], where="mid", color=party_colour(i), label=cs.party_names[i], lw=1.8)
+        ax.step(x, rm.exposure[i], where="mid", color=party_colour(i), label=chart(cs.party_names[i]), lw=1.8)
         for t in rm.temptations:
             if t.party != i:
                 continue

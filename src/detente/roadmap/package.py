@@ -7,7 +7,6 @@ named stay at their status quo.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +38,10 @@ def package_from_mapping(cs: CompiledScenario, mapping: Any, where: str) -> npt.
 
 def package_from_file(cs: CompiledScenario, path: str | Path) -> npt.NDArray[np.int64]:
     """Read a package JSON file (module docstring)."""
+    from detente.io.input_policy import read_json
+
     p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DetenteError(f"package file {p} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DetenteError(f"cannot read package file {p}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise DetenteError(f"{p}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    data = read_json(p, what="package file")
     if isinstance(data, dict) and "packages" in data:
         pk = data["packages"]
         if not isinstance(pk, list) or not pk:

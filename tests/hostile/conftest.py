@@ -1,0 +1,83 @@
+"""Helpers of the hostile-input suite: run the CLI in a subprocess under a time and memory budget."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from tests.conftest import FIXTURES
+
+BAD = FIXTURES / "bad"
+#: Hostile inputs that are not scenario files (CSV, Genius folders) or are valid but hostile (names).
+HOSTILE = FIXTURES / "hostile"
+#: Budget of one hostile run: a clean error within 5 s and 500 MB (issue 15).
+SECONDS = 5.0
+MEGABYTES = 500
+#: Wall-clock safety stop of one bounded run (the budget itself is CPU time).
+WALL = 60.0
+
+
+def _limit_memory() -> None:  # runs in the child before exec
+    cap = (
+        MEGABYTES * 1024 * 1024 * 2
+    )  # address space: twice the resident budget (Python maps more than it uses)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def run(*args: str, cwd: Path | None = None, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+    """``detente ARGS`` in a subprocess (no resource limit: for commands that solve)."""
+    return subprocess.run(
+        [sys.executable, "-m", "detente.cli.app", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
+def run_bounded(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``detente ARGS`` under the hostile budget: the child cannot map more than twice
+    :data:`MEGABYTES`; its own peak resident memory and CPU time (``wait4``'s rusage: independent of
+    how busy the machine is) must stay under :data:`MEGABYTES` and :data:`SECONDS`, interpreter
+    start-up included; a wall-clock safety stop kills it after ``WALL`` seconds."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "detente.cli.app", *args],
+            stdout=out,
+            stderr=err,
+            text=True,
+            cwd=cwd,
+            env={**os.environ, "COLUMNS": "400"},  # long temporary paths unwrapped
+            preexec_fn=_limit_memory,
+        )
+        timer = threading.Timer(WALL, child.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            timer.cancel()
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        r = subprocess.CompletedProcess(child.args, child.returncode, out.read(), err.read())
+    assert child.returncode != -signal.SIGKILL, f"killed after {WALL} s: {args}"
+    cpu = usage.ru_utime + usage.ru_stime
+    assert cpu < SECONDS, f"{cpu:.1f} s of CPU: {args}"
+    assert usage.ru_maxrss < MEGABYTES * 1024, f"peak memory {usage.ru_maxrss / 1024:.0f} MB: {args}"
+    return r
+
+
+def assert_clean_error(r: subprocess.CompletedProcess[str], *fragments: str) -> str:
+    """Exit 2, no traceback, no internal error; every fragment in the (unwrapped) output."""
+    out = " ".join((r.stdout + r.stderr).split())
+    assert r.returncode == 2, out
+    assert "Traceback" not in out and "internal error" not in out, out
+    for fragment in fragments:
+        assert fragment in out, out
+    return out
