@@ -13,7 +13,7 @@ import pytest
 from detente.analysis.adjusted_winner import parse_points_csv
 from detente.errors import DetenteError
 from detente.io.errors import ScenarioError
-from detente.io.genius import import_genius
+from detente.io.genius_import import import_genius
 from detente.io.input_policy import MAX_BYTES, InputError, parse_json, read_bytes
 from detente.io.loader import load_scenario, parse_scenario
 from tests.conftest import FIXTURES

@@ -16,7 +16,8 @@ from detente.text import terminal
 
 ledger_app = typer.Typer(
     name="ledger",
-    help="The implementation ledger: a signed, tamper-evident record of who did what.",
+    help="The implementation ledger: a signed, tamper-evident record of who did what (docs/ledger.md).\n\n"
+    "Example: [bold]detente ledger verify talks.ledger[/]",
     no_args_is_help=True,
 )
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli.common import FormatOption, OutputFormat, ScenarioArg, console, emit_json, fmt_num
+from detente.cli.common import FormatOption, OutputFormat, ScenarioArg, console, emit_json, fmt_count, fmt_num
 from detente.text import terminal, visible_controls
 
 
@@ -47,7 +47,7 @@ def validate(
         for r in results:
             if r.valid:
                 console.print(
-                    f"[green]✓[/] {r.file}: {r.parties} parties, {r.moves} moves, {r.outcomes:,} packages",
+                    f"[green]✓[/] {terminal(r.file)}: {r.parties} parties, {r.moves} moves, {fmt_count(r.outcomes or 0)} packages",
                     highlight=False,
                 )
             else:
@@ -206,7 +206,7 @@ def _print_show(cs, doc, detail: bool) -> None:  # type: ignore[no-untyped-def]
 
     n_options = sum(len(m.options) for m in doc.moves)
     render.heading(
-        f"Moves ({cs.n_moves} moves, {n_options} options; {cs.n_outcomes:,} packages before the rules)"
+        f"Moves ({cs.n_moves} moves, {n_options} options; {fmt_count(cs.n_outcomes)} packages before the rules)"
     )
     render.say(
         "[dim]Value of each option to each party (blank = 0; ~ = uncertain, ranges in --detail). "

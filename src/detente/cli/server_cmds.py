@@ -13,7 +13,12 @@ DbOpt = Annotated[
     str,
     typer.Option("--db", help="Database URL: sqlite:///FILE (default) or postgresql+psycopg://USER@HOST/DB."),
 ]
-workspace_app = typer.Typer(name="workspace", help="Administer a workspace database.", no_args_is_help=True)
+workspace_app = typer.Typer(
+    name="workspace",
+    help="Administer a workspace database (docs/workspace.md).\n\n"
+    "Example: [bold]detente workspace add-user alice --role admin --password-file pw.txt[/]",
+    no_args_is_help=True,
+)
 
 
 def serve(
