@@ -18,6 +18,16 @@ from detente.model.scenario import Scenario
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """Lazy exports of heavier modules: ``robustness``, ``sensitivity`` (detente.uncertainty)."""
+    if name in ("robustness", "sensitivity"):
+        import detente.uncertainty as _uncertainty
+
+        return getattr(_uncertainty, name)
+    raise AttributeError(f"module 'detente' has no attribute {name!r}")
+
+
 __all__ = [
     "CompiledScenario",
     "DetenteError",
@@ -29,5 +39,7 @@ __all__ = [
     "dump_scenario",
     "load_scenario",
     "parse_scenario",
+    "robustness",
     "save_scenario",
+    "sensitivity",
 ]
