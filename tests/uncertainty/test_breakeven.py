@@ -25,7 +25,9 @@ def test_break_even_flips_the_package(relief: CompiledScenario, concept: str) ->
         if be.value is None:
             lo, hi = cu.bounds[j]
             for end in (lo, hi):  # no change at either end of the range
-                assert any(np.array_equal(c, pstar) for c in _selected(with_judgment(relief, j, end), concept))
+                assert any(
+                    np.array_equal(c, pstar) for c in _selected(with_judgment(relief, j, end), concept)
+                )
             continue
         flips += 1
         t0 = float(cu.point[j])

@@ -49,7 +49,9 @@ def test_tornado_and_brief_material(relief: CompiledScenario) -> None:
 
     m = brief_material(relief, draws=20_000, seed=0)
     assert m.tornado_png.startswith(b"\x89PNG")
-    assert m.sentence.startswith(f"Acceptable to every party in {m.acceptable_all:.0%} of plausible value draws")
+    assert m.sentence.startswith(
+        f"Acceptable to every party in {m.acceptable_all:.0%} of plausible value draws"
+    )
     assert m.rests_on and m.rests_on[0] in m.sentence
     assert [r.label for r in m.tradeoff][0] == "most robust"
     assert robustness_sentence(0.444, ["a", "b"]) == (
