@@ -487,25 +487,20 @@ def _compile_uncertainty(
         d = p.reservation_distribution
         if d is None:
             continue
-        lo, hi = (d.low, d.high) if d.kind != "normal" else (None, None)
         if d.kind == "normal":
             lo = float(d.mean or 0.0) - 2 * float(d.sd or 0.0)
             hi = float(d.mean or 0.0) + 2 * float(d.sd or 0.0)
-        row = _dist_row(
-            d,
-            p.reservation,
-            float(lo if lo is not None else p.reservation),
-            float(hi if hi is not None else p.reservation),
-        )
+        else:
+            lo = float(d.low if d.low is not None else p.reservation)
+            hi = float(d.high if d.high is not None else p.reservation)
+        row = _dist_row(d, p.reservation, lo, hi)
         if row is None:
             continue
         r_party.append(i)
         kinds.append(row[0])
         params.append(row[1])
         points.append(float(p.reservation))
-        bounds.append(
-            (float(lo if lo is not None else p.reservation), float(hi if hi is not None else p.reservation))
-        )
+        bounds.append((lo, hi))
     unc = scenario.uncertainty
     factors = list(unc.factors) if unc else []
     scenarios = list(unc.scenarios) if unc else []
@@ -534,7 +529,7 @@ def _compile_uncertainty(
         lo = d.low if d.low is not None else float(d.mean or 0.0) - 2 * float(d.sd or 0.0)
         hi = d.high if d.high is not None else float(d.mean or 0.0) + 2 * float(d.sd or 0.0)
         mid = (
-            float(d.mean)
+            float(d.mean or 0.0)
             if d.kind == "normal"
             else (float(d.mode) if d.kind == "triangular" and d.mode is not None else (lo + hi) / 2)
         )

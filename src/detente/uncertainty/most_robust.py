@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from detente.errors import DetenteError
 from detente.model.compiled import CompiledScenario, FloatArray, IntArray
@@ -59,7 +60,7 @@ class MostRobustResult:
 
 def _csr_rows(
     rows: list[tuple[IntArray, FloatArray, float, float]],
-) -> tuple[FloatArray, FloatArray, IntArray, IntArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int32], npt.NDArray[np.int32], FloatArray]:
     lower = np.asarray([r[2] for r in rows], dtype=np.float64)
     upper = np.asarray([r[3] for r in rows], dtype=np.float64)
     starts = np.zeros(len(rows), dtype=np.int32)

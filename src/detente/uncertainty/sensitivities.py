@@ -187,7 +187,7 @@ def sensitivity(
 
     def f(x: FloatArray) -> FloatArray:
         ok, _ = ev.accepts(x)
-        return ok[:, 0, :].all(axis=1).astype(np.float64)
+        return np.asarray(ok[:, 0, :].all(axis=1), dtype=np.float64)
 
     f_a, f_b = f(a), f(b)
     f_ab = np.vstack([f(_with_column(a, j, b[:, j])) for j in range(d)]) if d else np.zeros((0, draws))
@@ -201,7 +201,7 @@ def sensitivity(
     if options:
         ev_opts = evaluator(cs, np.vstack([c for _, c in options]))
         ab = np.concatenate([a, b])
-        y = ev_opts.accepts(ab)[0].all(axis=2)
+        y = np.asarray(ev_opts.accepts(ab)[0].all(axis=2), dtype=bool)
         evpi, evppi_j, floor = evppi(cs, ab, y)
     else:
         evpi, evppi_j, floor = 0.0, np.zeros(d), 0.0
