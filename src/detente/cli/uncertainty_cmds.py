@@ -105,24 +105,29 @@ def _print_sensitivity(out: SensitivityOutput, top: int) -> None:
         f"{_pct(out.acceptable_all)} of draws.",
         highlight=False,
     )
-    t = Table(title=f"Judgments ranked by total Sobol' index (top {top})", title_justify="left")
-    t.add_column("judgment", overflow="fold")
-    t.add_column("value", justify="right")
-    t.add_column("range", justify="right")
+    from rich import box
+
+    t = Table(
+        title=f"Judgments ranked by total Sobol' index (top {top})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    t.add_column("party", overflow="fold")
+    width = max((len(f"{j.move}:{j.option}") for j in out.judgments[:top] if j.kind == "value"), default=10)
+    t.add_column("judgment (move:option)", overflow="fold", min_width=min(width, 40))
+    t.add_column("value (range)", justify="right")
     t.add_column("break-even", justify="right")
-    t.add_column("S1", justify="right")
     t.add_column("ST", justify="right")
     for j in out.judgments[:top]:
-        rng = "" if j.low is None else f"{j.low:g}..{j.high:g}"
-        be = "none" if j.break_even is None else f"{j.break_even:g}"
-        t.add_row(
-            j.label,
-            "" if j.value is None else f"{j.value:g}",
-            rng,
-            be,
-            f"{j.first_order:.2f}",
-            f"{j.total:.2f}",
-        )
+        what = f"{j.move}:{j.option}" if j.kind == "value" else j.label
+        rng = "" if j.low is None else f" ({j.low:g}..{j.high:g})"
+        value = "" if j.value is None else f"{j.value:g}"
+        if not out.break_evens or j.kind not in ("value", "reservation"):
+            be = "-"
+        else:
+            be = "none" if j.break_even is None else f"{j.break_even:g}"
+        t.add_row(j.party or "", what, value + rng, be, f"{j.total:.2f}")
     console.print(t)
     console.print(f"EVPI on the choice among {len(out.options)} options: {_pct(out.evpi)} (P(all accept)).")
     if out.research_first:

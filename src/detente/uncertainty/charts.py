@@ -45,12 +45,18 @@ def tornado_figure(out: SensitivityOutput, bars: int = TORNADO_BARS):  # type: i
     base = out.acceptable_all
     for y, j in enumerate(rows):
         lo, hi = j.acceptable_at_low or 0.0, j.acceptable_at_high or 0.0
-        ax.barh(y, lo - base, left=base, color="#D55E00", height=0.7)
-        ax.barh(y, hi - base, left=base, color="#0072B2", height=0.7)
+        ax.barh(
+            y, lo - base, left=base, color="#D55E00", height=0.7, label="at its low end" if y == 0 else None
+        )
+        ax.barh(
+            y, hi - base, left=base, color="#0072B2", height=0.7, label="at its high end" if y == 0 else None
+        )
     ax.set_yticks(range(len(rows)), [j.label for j in rows], fontsize=7)
     ax.axvline(base, color="black", linewidth=0.8)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("P(every party accepts) — orange: judgment at its low end, blue: at its high end")
+    ax.set_xlabel("P(every party accepts), one judgment held at an end of its range")
+    if rows:
+        ax.legend(loc="lower right", fontsize=7)
     ax.set_title(f"Which judgments the {out.concept} package rests on", fontsize=10)
     return fig
 

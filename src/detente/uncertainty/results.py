@@ -111,6 +111,7 @@ class SensitivityOutput(BaseModel):
     method: str
     draws: int
     seed: int
+    break_evens: bool = Field(description="Whether break-even values were computed (else every one is null).")
     solves: int = Field(description="Solver calls made for the break-even values.")
     evpi: float = Field(description="Expected value of perfect information on the choice among the options.")
     evppi_floor: float = Field(description="Noise level: EVPPI values below it are reported as 0.")

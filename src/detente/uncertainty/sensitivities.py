@@ -257,6 +257,7 @@ def sensitivity(
         ),
         draws=draws,
         seed=seed,
+        break_evens=bool(break_evens),
         solves=sum(r[2] for r in be_results),
         evpi=evpi,
         evppi_floor=floor,
