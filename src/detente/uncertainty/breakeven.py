@@ -68,39 +68,52 @@ def selects(cs: CompiledScenario, concept: str, package: IntArray) -> tuple[bool
     return False, (chosen[0] if chosen else None)
 
 
-def _pair_prefers(
-    cs: CompiledScenario, concept: str, package: IntArray, rival: IntArray, index: int, t: float
+def _pool_changed(
+    cs: CompiledScenario, concept: str, package: IntArray, pool: list[IntArray], index: int, t: float
 ) -> bool:
-    """Cheap guess: at judgment value ``t``, does the concept prefer ``rival`` over ``package`` when
-    only these two packages compete? (Ideal point: the larger of each package's utility.)"""
-    from detente.analysis.options import concept_scores
+    """Cheap guess: at judgment value ``t``, would the concept leave ``package`` if only the packages
+    of ``pool`` competed? (Ideal point and gainers taken from the pool's acceptable packages.)"""
+    from detente.analysis.options import GAIN_TOL, concept_scores
 
     c2 = with_judgment(cs, index, t)
-    pk = np.vstack([package, rival])
-    u = c2.utilities(pk)
+    pk = np.vstack([package, *pool])
     ok = c2.acceptable(pk)
     if not ok[0]:
         return True
-    if not ok[1]:
-        return False
-    scores = concept_scores(c2, u, concept, ideal=u.max(axis=0), gainers=np.ones(cs.n_parties, dtype=bool))
-    return bool(scores[1] > scores[0] + 1e-12)
+    u = c2.utilities(pk[ok])
+    ideal = u.max(axis=0)
+    scores = concept_scores(c2, u, concept, ideal=ideal, gainers=(ideal - c2.disagreement) > GAIN_TOL)
+    return bool(scores[1:].max(initial=-np.inf) > scores[0] + 1e-9 * max(1.0, abs(float(scores[0]))))
 
 
 def break_even(
-    cs: CompiledScenario, concept: str, package: IntArray, index: int, *, resolution: float = RESOLUTION
+    cs: CompiledScenario,
+    concept: str,
+    package: IntArray,
+    index: int,
+    *,
+    resolution: float = RESOLUTION,
+    pool: list[IntArray] | None = None,
 ) -> BreakEven:
     """The break-even value of continuous input ``index`` (module docstring).
 
-    Bisection is accelerated: once the solver names a rival package q at the far end of the bracket,
-    the crossing of p* and q alone (a cheap two-package comparison) is probed first, and the solver
-    confirms the grid point and the one before it; a wrong guess still narrows the bracket.
+    Bisection is accelerated by a **pool** of rival packages (every package the solver has named so
+    far, shared across calls when ``pool`` is given): the first grid point at which a rival in the pool
+    beats p* is a cheap guess, which the solver then checks at that point and the one before it. A
+    right guess ends the search with two solves; a wrong one still narrows the bracket and adds the
+    solver's package to the pool. Every reported value is confirmed by the solver on both sides.
     """
     cu = uncertainty_of(cs)
     t0 = float(cu.point[index])
     low, high = (float(x) for x in cu.bounds[index])
+    rivals: list[IntArray] = pool if pool is not None else []
     best: tuple[float, dict[str, str] | None] | None = None
     solves = 0
+
+    def learn(pkg: IntArray | None) -> None:
+        if pkg is not None and not any(np.array_equal(pkg, r) for r in rivals):
+            rivals.append(pkg)
+
     for end in (low, high):
         steps = math.floor(abs(end - t0) / resolution + 1e-9)
         if steps < 1:
@@ -112,27 +125,27 @@ def break_even(
 
         ok, new = selects(with_judgment(cs, index, at(steps)), concept, package)
         solves += 1
+        learn(new)
         if ok:
             continue
         lo_k, hi_k, hi_pkg = 0, steps, new  # p* holds at lo_k, not at hi_k
         while hi_k - lo_k > 1:
             probes = [(lo_k + hi_k) // 2]
-            if hi_pkg is not None:
-                a, b = lo_k, hi_k  # first grid point in (a, b] where the pair flips, if it does
-                if _pair_prefers(cs, concept, package, hi_pkg, index, at(b)):
-                    while b - a > 1:
-                        m = (a + b) // 2
-                        if _pair_prefers(cs, concept, package, hi_pkg, index, at(m)):
-                            b = m
-                        else:
-                            a = m
-                    probes = [b, b - 1] if b - 1 > lo_k else [b]
-                    probes = [x for x in probes if lo_k < x < hi_k] or [(lo_k + hi_k) // 2]
+            if rivals and _pool_changed(cs, concept, package, rivals, index, at(hi_k)):
+                a, b = lo_k, hi_k  # first grid point in (a, b] where the pool says p* loses
+                while b - a > 1:
+                    m = (a + b) // 2
+                    if _pool_changed(cs, concept, package, rivals, index, at(m)):
+                        b = m
+                    else:
+                        a = m
+                probes = [x for x in (b, b - 1) if lo_k < x < hi_k] or probes
             for mid in probes:
                 if not lo_k < mid < hi_k:
                     continue
                 ok, new = selects(with_judgment(cs, index, at(mid)), concept, package)
                 solves += 1
+                learn(new)
                 if ok:
                     lo_k = mid
                 else:

@@ -144,9 +144,14 @@ def evppi(
 
 
 def _break_even_item(
-    cs: CompiledScenario, concept: str, package: IntArray, resolution: float, index: int
+    cs: CompiledScenario,
+    concept: str,
+    package: IntArray,
+    resolution: float,
+    pool: list[IntArray],
+    index: int,
 ) -> tuple[float | None, dict[str, str] | None, int]:
-    be = break_even(cs, concept, package, index, resolution=resolution)
+    be = break_even(cs, concept, package, index, resolution=resolution, pool=pool)
     return be.value, be.new_package, be.solves
 
 
@@ -209,7 +214,9 @@ def sensitivity(
     be_index = list(range(cu.n_judgments + cu.n_reservations))
     be_results: list[tuple[float | None, dict[str, str] | None, int]] = []
     if break_evens and be_index:
-        fn = partial(_break_even_item, cs, concept, pstar, resolution)
+        # the rival pool is shared across judgments in-process (each Dask task starts from the options)
+        pool = [c for _, c in options if not np.array_equal(c, pstar)]
+        fn = partial(_break_even_item, cs, concept, pstar, resolution, pool)
         with progress_bar(len(be_index), "break-even values", show=progress) as bar:
             be_results = map_items(fn, be_index, scheduler=scheduler, progress=bar)
     elif not break_evens:
