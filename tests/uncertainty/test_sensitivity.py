@@ -65,3 +65,12 @@ def test_too_few_draws(relief: CompiledScenario, bad: int) -> None:
 
     with pytest.raises(DetenteError, match="at least 2"):
         sensitivity(relief, draws=bad)
+
+
+def test_python_api(relief: CompiledScenario) -> None:
+    import detente as dt
+
+    rob = dt.robustness(relief.scenario, draws=2_000, seed=1)
+    assert rob.packages and 0 <= rob.packages[0].acceptable_all <= 1
+    sens = dt.sensitivity(relief, draws=512, break_evens=False)
+    assert not sens.break_evens and all(j.break_even is None for j in sens.judgments)
