@@ -107,9 +107,7 @@ def _on_client(
 ) -> list[T]:
     from distributed import as_completed
 
-    futures = [
-        client.submit(fn, c.seed, c.size, key=f"detente-chunk-{id(work)}-{c.index}", pure=False) for c in work
-    ]
+    futures = [client.submit(fn, c.seed, c.size, pure=False) for c in work]
     for done, _ in enumerate(as_completed(futures), 1):
         if progress:
             progress(done)
