@@ -78,3 +78,11 @@ def test_unreachable_scheduler_is_a_clean_error(relief: CompiledScenario) -> Non
 
     with pytest.raises(DetenteError, match="cannot reach the Dask scheduler"):
         robustness(relief, draws=10, scheduler=f"tcp://127.0.0.1:{_free_port()}")
+
+
+@pytest.mark.slow
+def test_local_cluster_equals_in_process(relief: CompiledScenario) -> None:
+    kw = {"draws": 20_000, "seed": 4, "chunk_size": 4_096}
+    here = robustness(relief, **kw).model_dump(exclude={"seconds"})  # type: ignore[arg-type]
+    local = robustness(relief, scheduler="local", **kw).model_dump(exclude={"seconds"})  # type: ignore[arg-type]
+    assert here == local
