@@ -96,7 +96,7 @@ def run() -> str:
     dask_rows = []
     for workers in (1, 2):
         with (
-            LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None) as cl,
+            LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0") as cl,
             Client(cl) as client,
         ):
             simulate(cs, pk, draws=65_536, seed=1, client=client)  # warm the workers

@@ -56,7 +56,7 @@ def _client(scheduler: str) -> Iterator[Any]:
         raise DetenteError(f"Dask is not installed ({exc}); install dask[distributed]") from exc
     if scheduler == "local":
         with (
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl,
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cl,
             Client(cl) as client,
         ):
             yield client
