@@ -48,7 +48,7 @@ _API = (
 def __getattr__(name: str) -> Any:
     """The API's heavier entry points, imported on first use (``import detente`` stays light):
     :mod:`detente.api`'s names, ``detente.forecast(...)`` (the package is callable) and
-    ``detente.validate_forecasts(...)``."""
+    ``detente.validate_forecasts(...)``, ``detente.robustness``/``sensitivity`` (:mod:`detente.uncertainty`)."""
     if name in _API:
         from detente import api
 
@@ -58,6 +58,10 @@ def __getattr__(name: str) -> Any:
 
         module = importlib.import_module("detente.forecast")
         return module if name == "forecast" else module.validate_forecasts
+    if name in ("robustness", "sensitivity"):
+        import detente.uncertainty as _uncertainty
+
+        return getattr(_uncertainty, name)
     raise AttributeError(f"module 'detente' has no attribute '{name}'")
 
 
@@ -74,6 +78,8 @@ __all__ = [
     "forecast",
     "load_scenario",
     "parse_scenario",
+    "robustness",
     "save_scenario",
     "validate_forecasts",
+    "sensitivity",
 ]

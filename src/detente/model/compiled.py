@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from detente.model.scenario import CountRule, Implies, MinContent, RedLine, Scenario
+from detente.model.scenario import CountRule, Distribution, Implies, MinContent, RedLine, Scenario
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -66,6 +66,78 @@ class LinearConstraint:
         return ok
 
 
+#: Distribution kinds of an uncertain input, by code (see :class:`CompiledUncertainty`).
+DIST_KINDS: tuple[str, ...] = ("uniform", "triangular", "normal")
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledUncertainty:
+    """The scenario's uncertainty as independent inputs (see docs/scenario-format.md, "Uncertainty").
+
+    The d = J + R + F + (1 if S else 0) inputs, in this order, are sampled independently:
+
+    * J **value judgments**: ``values[judgment_option[j], judgment_party[j]]`` is uncertain;
+    * R **reservation judgments**: ``reservation[reservation_party[r]]`` is uncertain;
+    * F **factors** with level z_f: each adds ``z_f · factor_values[f]`` (O, P) to the values and
+      ``z_f · factor_reservation[f]`` (P,) to the reservations;
+    * one **scenario selector** when there are S discrete scenarios: scenario s holds with probability
+      ``scenario_probability[s]`` (the rest is the baseline) and adds ``scenario_values[s]`` and
+      ``scenario_reservation[s]``.
+
+    Each continuous input has a distribution code ``kind`` (index into :data:`DIST_KINDS`) and
+    ``params`` (low, mode, high) for uniform/triangular or (mean, sd, nan) for normal, in utility
+    units after the Genius weight scaling of weighted moves; ``point`` is its point estimate and
+    ``bounds`` its (low, high) range (mean ± 2 sd for a normal without stated bounds).
+    """
+
+    judgment_option: IntArray
+    judgment_party: IntArray
+    reservation_party: IntArray
+    factor_ids: tuple[str, ...]
+    factor_names: tuple[str, ...]
+    kind: IntArray
+    params: FloatArray
+    point: FloatArray
+    bounds: FloatArray
+    factor_values: FloatArray
+    factor_reservation: FloatArray
+    scenario_ids: tuple[str, ...]
+    scenario_names: tuple[str, ...]
+    scenario_probability: FloatArray
+    scenario_values: FloatArray
+    scenario_reservation: FloatArray
+
+    @property
+    def n_judgments(self) -> int:
+        return len(self.judgment_option)
+
+    @property
+    def n_reservations(self) -> int:
+        return len(self.reservation_party)
+
+    @property
+    def n_factors(self) -> int:
+        return len(self.factor_ids)
+
+    @property
+    def n_scenarios(self) -> int:
+        return len(self.scenario_ids)
+
+    @property
+    def n_continuous(self) -> int:
+        """J + R + F: the inputs with a continuous distribution."""
+        return len(self.kind)
+
+    @property
+    def n_inputs(self) -> int:
+        """d: the continuous inputs plus the scenario selector (if any)."""
+        return self.n_continuous + (1 if self.n_scenarios else 0)
+
+    @property
+    def is_certain(self) -> bool:
+        return self.n_inputs == 0
+
+
 @dataclass(frozen=True, eq=False)
 class CompiledScenario:
     """Flat numeric form of a scenario (see the module docstring for notation)."""
@@ -99,6 +171,7 @@ class CompiledScenario:
     deadline_days: FloatArray
     expires_after_days: FloatArray
     coalitions: tuple[tuple[str, str, tuple[int, ...]], ...] = field(default=())
+    uncertainty: CompiledUncertainty | None = None
 
     # ----- sizes -------------------------------------------------------------------------------
     @property
@@ -346,6 +419,153 @@ def _constraints(
     return out
 
 
+def _dist_row(
+    d: Distribution | None, point: float, low: float, high: float
+) -> tuple[int, list[float]] | None:
+    """(kind code, params) of one uncertain input; None when it is certain (a point, no spread)."""
+    if d is not None and d.kind == "normal":
+        return DIST_KINDS.index("normal"), [float(d.mean or 0.0), float(d.sd or 0.0), math.nan]
+    if d is not None and d.kind == "triangular":
+        mode = d.mode if d.mode is not None else point
+        return (DIST_KINDS.index("triangular"), [low, mode, high]) if high > low else None
+    return (DIST_KINDS.index("uniform"), [low, math.nan, high]) if high > low else None
+
+
+def _value_scale(scenario: Scenario, party_ids: list[str]) -> FloatArray:
+    """(O, P) factor that turns a raw value into utility (Genius weights; 1 for ordinary moves)."""
+    pidx = {p: i for i, p in enumerate(party_ids)}
+    n_opts = sum(len(m.options) for m in scenario.moves)
+    scale = np.ones((n_opts, len(party_ids)))
+    o = 0
+    for m in scenario.moves:
+        n = len(m.options)
+        if m.weights is not None:
+            for pid in party_ids:
+                top = max((opt.values[pid].value if pid in opt.values else 0.0) for opt in m.options)
+                scale[o : o + n, pidx[pid]] = (m.weights.get(pid, 0.0) / top) if top > 0 else 0.0
+        o += n
+    return scale
+
+
+def _compile_uncertainty(
+    scenario: Scenario, party_ids: list[str], resolve, values: FloatArray
+) -> CompiledUncertainty:
+    """The :class:`CompiledUncertainty` of a scenario (references are assumed valid)."""
+    pidx = {p: i for i, p in enumerate(party_ids)}
+    scale = _value_scale(scenario, party_ids)
+    n_opts, n_parties = values.shape
+    j_opt: list[int] = []
+    j_party: list[int] = []
+    kinds: list[int] = []
+    params: list[list[float]] = []
+    points: list[float] = []
+    bounds: list[tuple[float, float]] = []
+    o = 0
+    for m in scenario.moves:
+        for opt in m.options:
+            for pid, v in opt.values.items():
+                i = pidx[pid]
+                lo, hi = v.bounds()
+                row = _dist_row(v.distribution, v.value, lo, hi)
+                if row is None or (row[0] == DIST_KINDS.index("normal") and row[1][1] == 0):
+                    continue
+                c = float(scale[o, i])
+                kind, prm = row
+                if kind == DIST_KINDS.index("normal"):
+                    prm = [prm[0] * c, prm[1] * c, math.nan]
+                else:
+                    prm = [x * c for x in prm]
+                j_opt.append(o)
+                j_party.append(i)
+                kinds.append(kind)
+                params.append(prm)
+                points.append(float(values[o, i]))
+                bounds.append((lo * c, hi * c))
+            o += 1
+    r_party: list[int] = []
+    for i, p in enumerate(scenario.parties):
+        d = p.reservation_distribution
+        if d is None:
+            continue
+        if d.kind == "normal":
+            lo = float(d.mean or 0.0) - 2 * float(d.sd or 0.0)
+            hi = float(d.mean or 0.0) + 2 * float(d.sd or 0.0)
+        else:
+            lo = float(d.low if d.low is not None else p.reservation)
+            hi = float(d.high if d.high is not None else p.reservation)
+        row = _dist_row(d, p.reservation, lo, hi)
+        if row is None:
+            continue
+        r_party.append(i)
+        kinds.append(row[0])
+        params.append(row[1])
+        points.append(float(p.reservation))
+        bounds.append((lo, hi))
+    unc = scenario.uncertainty
+    factors = list(unc.factors) if unc else []
+    scenarios = list(unc.scenarios) if unc else []
+
+    def shifts_of(shifts) -> tuple[FloatArray, FloatArray]:
+        dv = np.zeros((n_opts, n_parties))
+        dr = np.zeros(n_parties)
+        for sh in shifts:
+            i = pidx[sh.party]
+            targets: set[int] = set()
+            for ref in sh.moves:
+                targets.update(resolve(ref))
+            for cat in sh.categories:
+                for mv in scenario.moves:
+                    if mv.category == cat:
+                        targets.update(resolve(mv.id))
+            for t in sorted(targets):
+                dv[t, i] += sh.value
+            dr[i] += sh.reservation
+        return dv, dr
+
+    f_values = np.zeros((len(factors), n_opts, n_parties))
+    f_res = np.zeros((len(factors), n_parties))
+    for f, fac in enumerate(factors):
+        d = fac.distribution
+        lo = d.low if d.low is not None else float(d.mean or 0.0) - 2 * float(d.sd or 0.0)
+        hi = d.high if d.high is not None else float(d.mean or 0.0) + 2 * float(d.sd or 0.0)
+        mid = (
+            float(d.mean or 0.0)
+            if d.kind == "normal"
+            else (float(d.mode) if d.kind == "triangular" and d.mode is not None else (lo + hi) / 2)
+        )
+        row = _dist_row(d, mid, float(lo), float(hi))
+        kind, prm = (
+            row if row is not None else (DIST_KINDS.index("uniform"), [float(lo), math.nan, float(hi)])
+        )
+        kinds.append(kind)
+        params.append(prm)
+        points.append(0.0)  # the values as written hold at z = 0
+        bounds.append((float(lo), float(hi)))
+        f_values[f], f_res[f] = shifts_of(fac.shifts)
+    s_values = np.zeros((len(scenarios), n_opts, n_parties))
+    s_res = np.zeros((len(scenarios), n_parties))
+    for s, sc in enumerate(scenarios):
+        s_values[s], s_res[s] = shifts_of(sc.shifts)
+    return CompiledUncertainty(
+        judgment_option=np.asarray(j_opt, dtype=np.int64),
+        judgment_party=np.asarray(j_party, dtype=np.int64),
+        reservation_party=np.asarray(r_party, dtype=np.int64),
+        factor_ids=tuple(f.id for f in factors),
+        factor_names=tuple(f.name for f in factors),
+        kind=np.asarray(kinds, dtype=np.int64),
+        params=np.asarray(params, dtype=np.float64).reshape(-1, 3),
+        point=np.asarray(points, dtype=np.float64),
+        bounds=np.asarray(bounds, dtype=np.float64).reshape(-1, 2),
+        factor_values=f_values,
+        factor_reservation=f_res,
+        scenario_ids=tuple(s.id for s in scenarios),
+        scenario_names=tuple(s.name for s in scenarios),
+        scenario_probability=np.asarray([s.probability for s in scenarios], dtype=np.float64),
+        scenario_values=s_values,
+        scenario_reservation=s_res,
+    )
+
+
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
     """Build the :class:`CompiledScenario` for a validated scenario (see module docstring)."""
     party_ids = [p.id for p in scenario.parties]
@@ -416,4 +636,5 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         deadline_days=per_move(lambda m: m.timing.deadline_days if m.timing else None, inf),
         expires_after_days=per_move(lambda m: m.timing.expires_after_days if m.timing else None, inf),
         coalitions=tuple((c.id, c.name, tuple(pidx[x] for x in c.members)) for c in scenario.coalitions),
+        uncertainty=_compile_uncertainty(scenario, party_ids, resolve, values),
     )

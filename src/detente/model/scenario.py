@@ -102,6 +102,27 @@ class Party(StrictModel):
     weight: float = Field(default=1.0, ge=0, description="Influence weight (default 1).")
     description: str | None = None
     sources: list[Identifier] = Field(default_factory=list)
+    reservation_distribution: Distribution | None = Field(
+        default=None,
+        description="Uncertainty about r_i (uniform/triangular around 'reservation', or normal); "
+        "see docs/scenario-format.md, 'Uncertainty'.",
+    )
+
+    @model_validator(mode="after")
+    def _reservation_in_range(self) -> Party:
+        d = self.reservation_distribution
+        if (
+            d is not None
+            and d.kind != "normal"
+            and d.low is not None
+            and d.high is not None
+            and not d.low <= self.reservation <= d.high
+        ):
+            raise ValueError(
+                f"'reservation' ({self.reservation}) is outside its distribution's range "
+                f"[{d.low}, {d.high}]: widen the range or move the reservation"
+            )
+        return self
 
 
 class Distribution(StrictModel):
@@ -122,6 +143,18 @@ class Distribution(StrictModel):
             raise ValueError("a normal distribution needs 'mean' and 'sd'")
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError(f"'low' ({self.low}) is above 'high' ({self.high})")
+        return self
+
+    @model_validator(mode="after")
+    def _mode_in_range(self) -> Distribution:
+        if (
+            self.kind == "triangular"
+            and self.mode is not None
+            and self.low is not None
+            and self.high is not None
+            and not self.low <= self.mode <= self.high
+        ):
+            raise ValueError(f"'mode' ({self.mode}) is outside [low, high] = [{self.low}, {self.high}]")
         return self
 
 
@@ -314,6 +347,83 @@ class Implies(StrictModel):
 Constraint = Annotated[RedLine | MinContent | CountRule | Implies, Field(discriminator="type")]
 
 
+class Shift(StrictModel):
+    """How a factor or a discrete scenario moves one party's judgments.
+
+    ``value`` is added to the party's value of every selected option: ``moves`` lists option
+    references (``MOVE`` = every option but the status quo, ``MOVE:OPTION`` = that option) and
+    ``categories`` selects every carried-out option of the moves in those categories.
+    ``reservation`` is added to the party's reservation value. For a factor both are per unit of
+    the factor's level z (the shift is z·value); for a discrete scenario they apply when it holds.
+    """
+
+    party: Identifier
+    moves: list[OptionRef] = Field(default_factory=list)
+    categories: list[Identifier] = Field(default_factory=list)
+    value: float = Field(default=0.0, description="Added to each selected option's value to the party.")
+    reservation: float = Field(default=0.0, description="Added to the party's reservation value.")
+
+    @model_validator(mode="after")
+    def _moves_something(self) -> Shift:
+        targets = bool(self.moves or self.categories)
+        if self.value != 0 and not targets:
+            raise ValueError("a 'value' shift needs 'moves' or 'categories' to say which options it moves")
+        if targets and self.value == 0:
+            raise ValueError("'moves'/'categories' are given but 'value' is 0 (or missing): give the shift")
+        if self.value == 0 and self.reservation == 0:
+            raise ValueError(
+                "this shift moves nothing: give 'value' (with 'moves'/'categories') or 'reservation'"
+            )
+        return self
+
+
+class Factor(StrictModel):
+    """A correlated judgment: one uncertain level z that moves several values together.
+
+    Example: "US domestic politics hardens" with z ~ normal(0, 1) and a shift of −2 per unit on every
+    US value of the relief moves. Each draw samples z once and applies ``z · shift`` to every target.
+    """
+
+    id: Identifier
+    name: str
+    description: str | None = None
+    distribution: Distribution = Field(description="Distribution of the factor's level z.")
+    shifts: list[Shift] = Field(min_length=1)
+    sources: list[Identifier] = Field(default_factory=list)
+
+
+class DiscreteScenario(StrictModel):
+    """A discrete state of the world with a probability (e.g. "hawkish Congress", 0.3).
+
+    Scenarios are mutually exclusive; their probabilities sum to at most 1 and the rest is the
+    baseline (no shift). In each draw at most one scenario holds, and its shifts apply in full.
+    """
+
+    id: Identifier
+    name: str
+    probability: float = Field(gt=0, le=1)
+    description: str | None = None
+    shifts: list[Shift] = Field(min_length=1)
+    sources: list[Identifier] = Field(default_factory=list)
+
+
+class Uncertainty(StrictModel):
+    """Uncertainty beyond each value's own range: correlated factors and discrete scenarios."""
+
+    factors: list[Factor] = Field(default_factory=list)
+    scenarios: list[DiscreteScenario] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _probabilities(self) -> Uncertainty:
+        total = sum(s.probability for s in self.scenarios)
+        if total > 1 + 1e-9:
+            raise ValueError(
+                f"the scenarios' probabilities sum to {total:g}, above 1: they are mutually exclusive, "
+                "so lower them (the rest up to 1 is the baseline)"
+            )
+        return self
+
+
 class HistoricalPhase(StrictModel):
     """A phase actually agreed in a historical case, kept as the record to compare against."""
 
@@ -360,6 +470,51 @@ class Scenario(StrictModel):
     constraints: list[Constraint] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     history: History | None = None
+    uncertainty: Uncertainty | None = Field(
+        default=None, description="Correlated factors and discrete scenarios (docs/scenario-format.md)."
+    )
+
+    @model_validator(mode="after")
+    def _uncertainty_references(self) -> Scenario:
+        """Ids named by ``uncertainty`` exist (parties, moves, options, categories; unique ids)."""
+        if self.uncertainty is None:
+            return self
+        parties = {p.id for p in self.parties}
+        options = {m.id: {o.id for o in m.options} for m in self.moves}
+        categories = {m.category for m in self.moves}
+        problems: list[str] = []
+        seen: set[str] = set()
+        entries: list[tuple[str, int, Factor | DiscreteScenario]] = [
+            ("factors", n, f) for n, f in enumerate(self.uncertainty.factors)
+        ] + [("scenarios", n, s) for n, s in enumerate(self.uncertainty.scenarios)]
+        for section, n, item in entries:
+            where = f"uncertainty.{section}[{n}]"
+            if item.id in seen:
+                problems.append(
+                    f"{where}.id: duplicate id '{item.id}' (factor and scenario ids must be unique)"
+                )
+            seen.add(item.id)
+            for s, sh in enumerate(item.shifts):
+                at = f"{where}.shifts[{s}]"
+                if sh.party not in parties:
+                    problems.append(
+                        f"{at}.party: unknown party '{sh.party}' (parties: {', '.join(sorted(parties))})"
+                    )
+                for r, ref in enumerate(sh.moves):
+                    move, _, opt = ref.partition(":")
+                    if move not in options:
+                        problems.append(f"{at}.moves[{r}]: unknown move '{move}'")
+                    elif opt and opt not in options[move]:
+                        problems.append(f"{at}.moves[{r}]: move '{move}' has no option '{opt}'")
+                for c, cat in enumerate(sh.categories):
+                    if cat not in categories:
+                        problems.append(
+                            f"{at}.categories[{c}]: no move has category '{cat}' "
+                            f"(categories: {', '.join(sorted(categories))})"
+                        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     def party(self, party_id: str) -> Party:
         return next(p for p in self.parties if p.id == party_id)
