@@ -25,7 +25,9 @@ def test_annex_has_forecast_and_ledger_status(tmp_path: Path) -> None:
     append_entry(ledger, key=keys / "U.key", event="done", move="U-waiver", time="2020-04-05")
     append_entry(ledger, key=keys / "U.key", event="violation", move="N-freeze", time="2020-05-01")
     cs = compile_scenario(load_scenario(SCENARIO))
-    data = build_brief(cs, options=BriefOptions(roadmaps=False, ledger=str(ledger), ledger_as_of="2020-06-01"))
+    data = build_brief(
+        cs, options=BriefOptions(roadmaps=False, ledger=str(ledger), ledger_as_of="2020-06-01")
+    )
     keys_in_annex = [s.key for s in data.annex]
     assert keys_in_annex[-2:] == ["forecast", "implementation"]
     text, _ = render_markdown(data)

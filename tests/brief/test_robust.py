@@ -21,8 +21,10 @@ def _g(cs, move: str, option: str) -> int:  # type: ignore[no-untyped-def]
 def test_draws_follow_each_values_shape() -> None:
     cs = compiled(WIDE)
     n = 40_000
-    d = robust.draws_for(cs, seed=1, samples=n)
-    assert d is not None and d.shape == (n, *cs.values.shape)
+    drawn = robust.draws_for(cs, seed=1, samples=n)
+    assert drawn is not None
+    d, reservations = drawn
+    assert d.shape == (n, *cs.values.shape) and reservations.shape == (n, cs.n_parties)
     up, down, hydro = cs.party_index("up"), cs.party_index("down"), cs.party_index("hydro")
     tri = d[:, _g(cs, "release", "some"), down]  # triangular(1, mode 3, 4): mean 8/3
     assert tri.min() >= 1 and tri.max() <= 4

@@ -25,7 +25,9 @@ def test_session_cookie_and_csrf(world: World) -> None:
     assert c.post(f"/n/{n}/valuations", data={**form, "csrf": "forged"}).status_code == 403
     ok = c.post(f"/n/{n}/valuations", data={**form, "csrf": token.group(1)})
     assert ok.status_code == 200 and "Saved." in ok.text
-    assert c.post(f"/n/{n}/valuations", data=form, headers={"X-CSRF-Token": token.group(1)}).status_code == 200
+    assert (
+        c.post(f"/n/{n}/valuations", data=form, headers={"X-CSRF-Token": token.group(1)}).status_code == 200
+    )
     # another party's valuations are not reachable through the pages either
     assert c.get(f"/n/{n}/suggestions?concept=nash").status_code == 403
     c.post("/logout", data={"csrf": token.group(1)})

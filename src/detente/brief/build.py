@@ -51,6 +51,7 @@ class BriefOptions:
     ``(title, {move id: option id})``; moves not named stay at their status quo. ``seed``/``samples``:
     the Monte-Carlo draw for robustness. ``roadmaps``: sequence each acceptable option.
     ``time_limit``: seconds for each exact analysis (CP-SAT) call; ``roadmap_time_limit``: per roadmap.
+    ``robustness``: add the sensitivity tornado and the robust–efficient trade-off to the annex;
     ``forecast``: add "where talks are heading" to the annex; ``ledger``: a ledger file whose
     implementation status (on ``ledger_as_of``, default today) goes in the annex.
     """
@@ -64,6 +65,7 @@ class BriefOptions:
     time_limit: float = 20.0
     roadmap_time_limit: float = 5.0
     forecast: bool = True
+    robustness: bool = True
     ledger: str | None = None
     ledger_as_of: str | None = None
 
@@ -191,6 +193,11 @@ def build_brief(
     from detente.brief import extras
 
     extra = []
+    if opts.robustness:
+        found_robustness = extras.robustness_section(cs, concept=opts.concept, seed=opts.seed)
+        if found_robustness is not None:
+            extra.append(found_robustness[0])
+            data.charts.extend(found_robustness[1])
     if opts.forecast:
         extra.append(extras.forecast_section(cs, seed=opts.seed))
     if opts.ledger:

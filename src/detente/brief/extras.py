@@ -6,8 +6,52 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from detente.brief.model import AnnexSection
+from detente.brief.model import AnnexSection, Chart
 from detente.model.compiled import CompiledScenario
+
+
+def robustness_section(
+    cs: CompiledScenario, *, concept: str = "nash", seed: int = 0, draws: int = 20_000
+) -> tuple[AnnexSection, list[Chart]] | None:
+    """The sensitivity tornado and the robust–efficient trade-off (``detente robustness --most-robust``,
+    ``detente sensitivity``), or None when no judgment is uncertain."""
+    from detente.brief.charts import figure_svg
+    from detente.uncertainty.brief import brief_material
+    from detente.uncertainty.charts import tornado_figure, tradeoff_figure
+    from detente.uncertainty.evaluation import uncertainty_of
+    from detente.uncertainty.robust import robustness
+    from detente.uncertainty.sensitivities import sensitivity
+
+    if uncertainty_of(cs).n_inputs == 0:
+        return None
+    sens = sensitivity(cs, concept=concept, seed=seed, break_evens=False)
+    rob = robustness(cs, concept=concept, draws=draws, seed=seed, most_robust=True, k=1)
+    material = brief_material(cs, concept=concept, seed=seed, sens=sens, rob=rob)
+    charts = [
+        Chart(
+            key="tornado",
+            title="Which judgments the recommendation rests on",
+            alt=f"Tornado chart: the probability that every party accepts the {concept} package with each "
+            "judgment at its low and its high end, widest swings on top.",
+            caption=material.sentence,
+            svg=figure_svg(tornado_figure(sens)),
+            section="robustness",
+        )
+    ]
+    if material.tradeoff:
+        charts.append(
+            Chart(
+                key="tradeoff",
+                title="Robust or efficient?",
+                alt="Scatter of the probability that every party accepts against the welfare gain, for the "
+                "most robust package and the Nash, Kalai–Smorodinsky and egalitarian packages.",
+                caption="The most robust package is found by a sample-average MILP (HiGHS); its probability "
+                "is re-measured on fresh draws.",
+                svg=figure_svg(tradeoff_figure(material.tradeoff)),
+                section="robustness",
+            )
+        )
+    return AnnexSection("robustness", "Robustness to the judgments", "robustness", material), charts
 
 
 def forecast_section(cs: CompiledScenario, *, seed: int = 0) -> AnnexSection:

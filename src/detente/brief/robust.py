@@ -14,8 +14,8 @@ A package's **robustness** is the share of draws in which it stays acceptable to
 The **judgments it rests on** are the uncertain values of the package's own options ranked by
 ``|P(all accept | value above its median) − P(all accept | value below its median)|``: how much the
 verdict moves when that one judgment is high rather than low. It is a quick screening measure; the
-full sensitivity analysis (variance-based indices, break-even values) lives in
-:mod:`detente.uncertainty` once available — :func:`assess` is the one function to re-point at it.
+full sensitivity analysis (variance-based indices, break-even values) is ``detente sensitivity``
+(:mod:`detente.uncertainty`), whose sampler the draws here come from.
 """
 
 from __future__ import annotations
@@ -70,48 +70,32 @@ def _n(x: float) -> str:
     return (str(int(round(x))) if abs(x - round(x)) < 1e-9 else f"{x:.3g}").replace("-", "−")
 
 
-def draws_for(cs: CompiledScenario, seed: int, samples: int) -> npt.NDArray[np.float64] | None:
-    """(samples, O, P) value draws honouring each value's shape (module docstring); None if all certain."""
-    lo, hi = cs.values_low, cs.values_high
-    if not bool(np.any(lo != hi)):
+Draws = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
+
+
+def draws_for(cs: CompiledScenario, seed: int, samples: int) -> Draws | None:
+    """(samples, O, P) value tables and (samples, P) reservations, drawn by the uncertainty engine
+    (:mod:`detente.uncertainty`: every value's shape, uncertain reservations, correlated factors and
+    discrete scenarios); None when nothing is uncertain."""
+    from detente.uncertainty.evaluation import uncertainty_of, value_tables
+    from detente.uncertainty.sampling import sample_inputs
+
+    cu = uncertainty_of(cs)
+    if cu.n_inputs == 0:
         return None
-    rng = np.random.default_rng(seed)
-    out = np.broadcast_to(cs.values, (samples, *cs.values.shape)).copy()
-    pidx = {p: i for i, p in enumerate(cs.party_ids)}
-    g = 0
-    for m in cs.scenario.moves:
-        for opt in m.options:
-            for pid, v in opt.values.items():
-                i = pidx[pid]
-                a, b = float(lo[g, i]), float(hi[g, i])
-                if a == b:
-                    continue
-                raw_lo, raw_hi = v.bounds()
-                scale = (b - a) / (raw_hi - raw_lo) if raw_hi > raw_lo else 1.0
-                d = v.distribution
-                if d is not None and d.kind == "normal" and d.mean is not None and d.sd is not None:
-                    x = rng.normal(d.mean, d.sd, samples)
-                elif d is not None and d.kind == "triangular":
-                    mode = min(max(d.mode if d.mode is not None else v.value, raw_lo), raw_hi)
-                    x = rng.triangular(raw_lo, mode, raw_hi, samples)
-                else:
-                    x = rng.uniform(raw_lo, raw_hi, samples)
-                out[:, g, i] = a + (x - raw_lo) * scale
-            g += 1
-    return out
+    return value_tables(cs, sample_inputs(cu, np.random.default_rng(seed), samples))
 
 
-def accepted(
-    cs: CompiledScenario, choices: npt.ArrayLike, draws: npt.NDArray[np.float64]
-) -> npt.NDArray[np.bool_]:
+def accepted(cs: CompiledScenario, choices: npt.ArrayLike, draws: Draws) -> npt.NDArray[np.bool_]:
     """(samples,) whether package ``choices`` is acceptable to every party in each draw."""
+    values, reservation = draws
     g = cs.global_options(choices)
-    u = draws[:, g, :].sum(axis=1)
-    return np.all(u >= cs.reservation - 1e-9, axis=1)
+    u = values[:, g, :].sum(axis=1)
+    return np.all(u >= reservation - 1e-9, axis=1)
 
 
 def rests_on(
-    cs: CompiledScenario, choices: npt.ArrayLike, draws: npt.NDArray[np.float64], top: int = 3
+    cs: CompiledScenario, choices: npt.ArrayLike, draws: Draws, top: int = 3
 ) -> tuple[Judgment, ...]:
     """The ``top`` judgments the verdict on ``choices`` rests on (screening measure, module docstring)."""
     ok = accepted(cs, choices, draws).astype(np.float64)
@@ -122,7 +106,7 @@ def rests_on(
         for i in range(cs.n_parties):
             if cs.values_low[g, i] == cs.values_high[g, i]:
                 continue
-            x = draws[:, g, i]
+            x = draws[0][:, g, i]
             high = x > np.median(x)
             if high.all() or not high.any():
                 continue
@@ -155,8 +139,9 @@ def assess(
     if draws is None:
         return None
     method = (
-        f"Monte Carlo, {samples:,} joint draws of the uncertain values (seed {seed}), each value on its "
-        "stated shape (uniform, triangular or normal)"
+        f"Monte Carlo, {samples:,} joint draws of the uncertain judgments (seed {seed}): each value on its "
+        "stated shape (uniform, triangular or normal), with uncertain reservations, correlated factors "
+        "and discrete scenarios where the scenario gives them"
     )
     return [
         Robustness(
