@@ -1,9 +1,8 @@
 """How good an agreement is: its distance to the Nash package and to the Pareto frontier.
 
-Utilities are compared on each party's own scale, ``ũ_i = (u_i − lo_i) / (hi_i − lo_i)``, where lo_i is
-the party's floor (its reservation value, or its worst feasible utility if higher) and hi_i its best
-feasible utility (:class:`~detente.simulate.offers.Span`), so that 0 = no better than walking away and
-1 = its best package; distances do not depend on the units each party's values are written in.
+Utilities are compared on each party's own scale, ``ũ_i = (u_i − r_i) / (hi_i − r_i)``, where r_i is
+its reservation value and hi_i its best feasible utility (:class:`~detente.simulate.offers.Span`), so
+that 0 = no better than walking away (no deal) and 1 = its best package; distances do not depend on the units each party's values are written in.
 
 * **distance to Nash** — the Euclidean distance ‖ũ(a) − ũ(nash)‖ between the agreement and the Nash
   bargaining package (first of its ties; :func:`detente.analysis.solve.solve`, its method reported);
@@ -26,14 +25,14 @@ from detente.simulate.offers import deterministic_solver, engine, scenario_key
 
 
 def spans(cs: CompiledScenario) -> tuple[FloatArray, FloatArray]:
-    """(lo, hi) of every party's scale (see the module docstring)."""
-    lo = np.asarray([engine(cs, i).span.lo for i in range(cs.n_parties)])
+    """(r, hi) of every party's scale (see the module docstring)."""
+    lo = np.asarray(cs.reservation, dtype=float)
     hi = np.asarray([engine(cs, i).span.hi for i in range(cs.n_parties)])
     return lo, hi
 
 
 def scaled(cs: CompiledScenario, u: FloatArray) -> FloatArray:
-    """ũ = (u − lo) / (hi − lo) per party (width 1 where hi = lo)."""
+    """ũ = (u − r) / (hi − r) per party (width 1 where hi ≤ r)."""
     lo, hi = spans(cs)
     width = np.where(hi - lo > 1e-12, hi - lo, 1.0)
     return (np.asarray(u, dtype=float) - lo) / width
