@@ -9,6 +9,8 @@ The Python API mirrors the CLI verbs::
 Heavy modules (solvers, charts, PDF) are imported lazily by the functions that need them.
 """
 
+from typing import Any
+
 from detente.errors import DetenteError
 from detente.io.errors import Problem, ScenarioError
 from detente.io.loader import load_scenario, parse_scenario
@@ -30,4 +32,22 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "save_scenario",
+    "simulate",
+    "simulate_roadmap",
+    "tournament",
 ]
+
+_LAZY = {
+    "simulate": "detente.simulate.run",
+    "tournament": "detente.simulate.tournament",
+    "simulate_roadmap": "detente.simulate.implementation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Heavy parts of the API load on first use (``dt.simulate``, ``dt.tournament``, ``dt.simulate_roadmap``)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'detente' has no attribute {name!r}")

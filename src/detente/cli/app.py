@@ -22,7 +22,7 @@ app = typer.Typer(
 
 # One register() per command group; each module imports its heavy dependencies lazily.
 scenario_cmds.register(app)
-for _module in ("analysis_cmds", "roadmap_cmds", "brief_cmds", "genius_cmds"):
+for _module in ("analysis_cmds", "roadmap_cmds", "brief_cmds", "genius_cmds", "simulate_cmds"):
     try:
         __import__(f"detente.cli.{_module}")
     except ModuleNotFoundError as _exc:

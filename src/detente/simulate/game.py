@@ -141,9 +141,7 @@ def breaks_down(rules: Rules, rnd: int, rng: np.random.Generator) -> bool:
     return cal.at_risk(rnd) and draw < cal.breakdown
 
 
-def finish(
-    state: State, protocol: str, choices: IntArray | None, reason: str, rounds_used: int
-) -> Outcome:
+def finish(state: State, protocol: str, choices: IntArray | None, reason: str, rounds_used: int) -> Outcome:
     cs = state.cs
     day = state.day
     if choices is None:

@@ -270,9 +270,7 @@ def simulate_roadmap(
     for key, prob in {**(detection or {}), "default": default_detection}.items():
         if not 0.0 <= prob <= 1.0:
             raise DetenteError(f"detection probability for '{key}' must be in [0, 1] (got {prob})")
-    package = (
-        package_from_concept(cs, concept) if choices is None else np.asarray(choices, dtype=np.int64)
-    )
+    package = package_from_concept(cs, concept) if choices is None else np.asarray(choices, dtype=np.int64)
     kinds = party_types(cs, types)
     comparison = compare_strategies(cs, package, time_limit=time_limit, seed=seed)
     streams = np.random.default_rng(seed).spawn(len(comparison.roadmaps))

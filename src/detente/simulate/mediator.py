@@ -94,7 +94,10 @@ class Mediator:
         welfare = sum(int(w) * flat[o] for o, w in enumerate(self.welfare) if w)
         model.maximize(
             self._accept_weight * sum(ok)
-            + self._complaint_weight * sum(met) + self._change_weight * sum(kept) + welfare)
+            + self._complaint_weight * sum(met)
+            + self._change_weight * sum(kept)
+            + welfare
+        )
         solver = deterministic_solver()
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -121,4 +121,6 @@ def _pareto_gap(cs: CompiledScenario, a: IntArray) -> ParetoGap:
     if np.any(up < ua - 1e-9):  # rounding of non-integer values: keep the agreement itself
         return ParetoGap(0.0, status == cp_model.OPTIMAL, None)
     gap = float(np.maximum(gains, 0.0).sum())
-    return ParetoGap(gap if math.isfinite(gap) else 0.0, status == cp_model.OPTIMAL, p if gap > 1e-12 else None)
+    return ParetoGap(
+        gap if math.isfinite(gap) else 0.0, status == cp_model.OPTIMAL, p if gap > 1e-12 else None
+    )

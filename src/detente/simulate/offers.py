@@ -121,7 +121,9 @@ class OfferEngine:
             )
         hi = float(cs.utilities(best)[party])
         low = float(cs.utilities(worst)[party])
-        self.span = Span(lo=min(hi, max(float(cs.reservation[party]), low)), hi=hi, best=best, worst_feasible=low)
+        self.span = Span(
+            lo=min(hi, max(float(cs.reservation[party]), low)), hi=hi, best=best, worst_feasible=low
+        )
 
     # -- queries ------------------------------------------------------------------------------------
     def at_level(self, level: int) -> IntArray:
@@ -198,6 +200,4 @@ def engine(cs: CompiledScenario, party: int) -> OfferEngine:
 
 def option_best(cs: CompiledScenario) -> FloatArray:
     """(M, P): each party's best option value on each move (for "name your worst item")."""
-    return np.vstack(
-        [cs.values[cs.offsets[k] : cs.offsets[k + 1]].max(axis=0) for k in range(cs.n_moves)]
-    )
+    return np.vstack([cs.values[cs.offsets[k] : cs.offsets[k + 1]].max(axis=0) for k in range(cs.n_moves)])
