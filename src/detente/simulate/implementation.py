@@ -5,11 +5,14 @@ party that owns items in it and has not yet defected **complies** (carries them 
 (skips them and every later item of its own). The others' phase-t items are carried out at the same
 time. Notation as in :mod:`detente.roadmap.evaluate`: items k with owner o(k) and values v_{k,i}.
 
-**Verification.** A skipped item k that is verifiable is detected, once its verification lead time has
-passed (at the end of its phase, whose length includes that lead), with probability ``p_k``: the
-detection probability of its verification means (``detection`` maps a means text or a move id to a
-probability; ``default_detection`` for the rest); an unverifiable item is never detected. An undetected
-defector keeps receiving the others' later items.
+**Defection** comes in two forms. *Covert*: the party skips its items of the phase (and later ones) and
+hopes it goes unnoticed. A skipped verifiable item k is detected once its verification lead time has
+passed (at the end of its phase, whose length includes that lead) with probability ``p_k``, the detection
+probability of its verification means (``detection`` maps a means text or a move id to a probability;
+``default_detection`` for the rest); an unverifiable item is never detected, and an undetected defector
+keeps receiving the others' later items. *Overt*: the party stops and takes back its own revocable
+concessions (reversing a waiver is public, so it is detected at once) — the "backtracking" of the
+roadmap's self-enforcement analysis, open to a party even in a phase where it owes nothing.
 
 **Snapback on detection.** The talks end; every executed item that is revocable (reversible, or relief
 that lapses unless renewed) is reverted when its owner is a detected defector reclaiming a concession
@@ -18,15 +21,18 @@ reversion rule of the roadmap's self-enforcement analysis. A party's final utili
 values of the items carried out and not reverted; the roadmap **completes** when every item is carried
 out.
 
-**Types.** A *cooperative* party always intends to comply. An *opportunist* defects at phase t when its
-expected payoff from defecting beats finishing: ``q · D_i + (1 − q) · K_i > u_i(package)``, where
-``q = 1 − Π_{k ∈ P_t^i verifiable} (1 − p_k)`` is the chance its skipped items are caught, ``D_i`` its
-payoff after snapback (``dev_i(t)[i]`` of the self-enforcement analysis) and ``K_i`` its payoff keeping
-everything executed so far and the others' phase-t items (nothing reverted). **Noise** ε: each intended
-action is flipped with probability ε (an accidental defection or a failed one).
+**Types.** A *cooperative* party always intends to comply. An *opportunist* defects before phase t when
+its best expected payoff from defecting beats finishing, ``max(D_i, q · D_i + (1 − q) · K_i) >
+u_i(package)`` (the covert term only when it owes phase-t items), where ``D_i`` is its payoff after
+snapback (``dev_i(t)[i]`` of the self-enforcement analysis: what is executed by then and the others'
+phase-t items, less what is reverted), ``q = 1 − Π_{k ∈ P_t^i verifiable} (1 − p_k)`` the chance its
+skipped items are caught and ``K_i`` its payoff keeping all of that with nothing reverted. **Noise** ε:
+a party that owes items in a phase flips its intended action with probability ε (an accidental covert
+defection, or a defection that does not happen).
 
-With certain detection (p = 1), no noise and opportunists, a self-enforcing roadmap (nobody tempted:
-dev_i(t)[i] ≤ u_i(package) at every phase) completes in every run.
+With certain detection (p = 1) the covert payoff equals D_i, so an opportunist defects exactly when it
+is tempted in the self-enforcement analysis; with no noise a self-enforcing roadmap (dev_i(t)[i] ≤
+u_i(package) at every phase) completes in every run.
 """
 
 from __future__ import annotations
@@ -156,13 +162,16 @@ def _board(cs: CompiledScenario, rm: Any, detection: Mapping[str, float], defaul
     )
 
 
-def _intends_defect(b: _Board, i: int, t: int, executed: npt.NDArray[np.bool_]) -> bool:
+def _defection(b: _Board, i: int, t: int, executed: npt.NDArray[np.bool_]) -> tuple[float, bool]:
+    """Party i's best expected payoff from defecting before phase t, and whether that is overt."""
     due = (b.phase == t) & (b.owners == i)
     state = executed | ((b.phase == t) & (b.owners != i))
-    q = 1.0 - float(np.prod(1.0 - b.detect[due]))
-    keep = float(b.values[state, i].sum())
     caught = float(b.values[state & ~b.reverted(state, {i}), i].sum())
-    return q * caught + (1.0 - q) * keep > float(b.final[i]) + TOL
+    if not due.any():
+        return caught, True
+    q = 1.0 - float(np.prod(1.0 - b.detect[due]))
+    covert = q * caught + (1.0 - q) * float(b.values[state, i].sum())
+    return (caught, True) if caught >= covert else (covert, False)
 
 
 def _play_once(
@@ -170,27 +179,30 @@ def _play_once(
 ) -> tuple[FloatArray, bool, set[int], set[int]]:
     n_parties = len(types)
     executed = np.zeros(len(b.owners), dtype=bool)
-    defectors: set[int] = set()
+    covert: set[int] = set()
     for t in range(b.n_phases):
+        overt: set[int] = set()
         for i in range(n_parties):
-            if i in defectors or not np.any((b.phase == t) & (b.owners == i)):
+            if i in covert:
                 continue
-            intend = types[i] == "opportunist" and _intends_defect(b, i, t, executed)
-            if noise > 0 and rng.random() < noise:
-                intend = not intend
+            has_due = bool(np.any((b.phase == t) & (b.owners == i)))
+            value, is_overt = _defection(b, i, t, executed)
+            intend = types[i] == "opportunist" and value > float(b.final[i]) + TOL
+            if has_due and noise > 0 and rng.random() < noise:
+                intend, is_overt = not intend, False
             if intend:
-                defectors.add(i)
+                (overt if is_overt else covert).add(i)
         phase_items = b.phase == t
-        skipped = phase_items & np.isin(b.owners, list(defectors))
+        skipped = phase_items & np.isin(b.owners, list(covert | overt))
         executed |= phase_items & ~skipped
-        detected = set()
-        for k in np.flatnonzero(skipped):
+        caught = set(overt)
+        for k in np.flatnonzero(skipped & np.isin(b.owners, list(covert))):
             if b.detect[k] > 0 and rng.random() < b.detect[k]:
-                detected.add(int(b.owners[k]))
-        if detected:
-            kept = executed & ~b.reverted(executed, detected)
-            return b.values[kept].sum(axis=0), False, defectors, detected
-    return b.values[executed].sum(axis=0), not defectors, defectors, set()
+                caught.add(int(b.owners[k]))
+        if caught:
+            kept = executed & ~b.reverted(executed, caught)
+            return b.values[kept].sum(axis=0), False, covert | overt, caught
+    return b.values[executed].sum(axis=0), not covert, covert, set()
 
 
 def play_roadmap(
