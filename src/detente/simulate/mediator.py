@@ -13,8 +13,8 @@ lexicographically
    equally small revisions the one that costs the others least is chosen.
 
 The first draft is the package closest to the status quo (steps 1, 3 and 4 with no complaints). CP-SAT runs
-deterministically (one worker, fixed seed, deterministic time limit); revisions are cached per
-(text, complaints).
+deterministically (one worker, fixed seed, a deterministic work limit of :data:`REVISION_LIMIT` per
+revision, after which the best text found is used); revisions are cached per (text, complaints).
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from detente.model.compiled import CompiledScenario, IntArray
 from detente.simulate.offers import deterministic_solver, scenario_key
 
 WELFARE_RESOLUTION = 100
+#: Deterministic work limit of one revision: the best text found within it is used (proven or not), so
+#: a round of a large scenario stays quick and the result stays the same on every machine.
+REVISION_LIMIT = 1.0
 
 
 class Mediator:
@@ -98,7 +101,7 @@ class Mediator:
             + self._change_weight * sum(kept)
             + welfare
         )
-        solver = deterministic_solver()
+        solver = deterministic_solver(limit=REVISION_LIMIT)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             raise DetenteError(

@@ -5,7 +5,8 @@ its reservation value and hi_i its best feasible utility (:class:`~detente.simul
 that 0 = no better than walking away (no deal) and 1 = its best package; distances do not depend on the units each party's values are written in.
 
 * **distance to Nash** — the Euclidean distance ‖ũ(a) − ũ(nash)‖ between the agreement and the Nash
-  bargaining package (first of its ties; :func:`detente.analysis.solve.solve`, its method reported);
+  bargaining package (first of its ties; :func:`detente.analysis.solve.solve` — enumeration on small
+  spaces, CP-SAT on large ones — its method reported);
 * **distance to the Pareto frontier** — the scaled utility the agreement leaves on the table:
   ``max_p Σ_i (ũ_i(p) − ũ_i(a))`` over rule-satisfying packages p that make nobody worse off
   (u_i(p) ≥ u_i(a) for every i). It is 0 exactly when the agreement is Pareto optimal, and it is the L1
@@ -54,9 +55,12 @@ def nash_point(cs: CompiledScenario) -> NashPoint:
     key = scenario_key(cs)
     got = _NASH.get(key)
     if got is None:
-        from detente.analysis.solve import solve
+        from detente.analysis.solve import AUTO_ENUMERATION_THRESHOLD, solve
 
-        res = solve(cs, "nash")
+        # small spaces: enumeration (every tie); large ones: the exact CP-SAT search (the frontier's
+        # dynamic program can be slow on hundreds of moves with several parties)
+        method = "auto" if cs.n_outcomes <= AUTO_ENUMERATION_THRESHOLD else "cp-sat"
+        res = solve(cs, "nash", method=method)
         if res.packages:
             p = res.packages[0]
             got = NashPoint(p.choices, p.utilities, res.method, res.optimal)

@@ -6,9 +6,12 @@ package model of :func:`detente.analysis.cpsat_model.build_package_model` (one B
 integer utilities ``U_j = Σ_o V[o, j] x_o`` with ``V = round(values · s)``), built once, and asked:
 
 * **nearest offer at a level** (time-based strategies, like Genius's ``TimeDependentAgent`` picking the
-  bid closest to its target): ``min U_i  s.t.  U_i ≥ ⌈T · s⌉`` — the package closest above target T;
+  bid closest to its target): ``min U_i  s.t.  U_i ≥ ⌈T · s⌉`` — the package closest above target T
+  (the search stops once it is within half a grid step of T: that is a subset-sum problem, and proving
+  the very closest package on hundreds of moves is needless work);
 * **best offer for an opponent model** (opponent-learning strategies, as HardHeaded): ``max Σ_o w_o x_o
-  s.t. U_i ≥ ⌈T · s⌉`` with ``w_o`` the (integer) score the model gives option o, own utility as tie-break.
+  s.t. U_i ≥ ⌈T · s⌉`` with ``w_o`` the (integer) score the model gives option o, own utility as tie-break
+  (stopped within :data:`MODEL_GAP` of the best score).
 
 Targets are put on a grid of :data:`LEVELS` steps between the party's floor ``lo_i = max(r_i, min U_i)``
 and its best feasible utility ``hi_i``; a target T is rounded **up** to the grid (the offer is never below
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
 LEVELS = 100
 #: CP-SAT deterministic time limit per offer query (deterministic units, not seconds of wall time).
 DETERMINISTIC_LIMIT = 10.0
+#: Opponent-model offers stop within this relative gap of the best model score (deterministic stop).
+MODEL_GAP = 0.01
 #: Offers kept per engine for opponent-model queries (least recently used dropped first).
 MODEL_CACHE = 4096
 
@@ -112,6 +117,7 @@ class OfferEngine:
         self._levels: dict[int, IntArray] = {}
         self._models: OrderedDict[tuple[int, bytes], IntArray] = OrderedDict()
         self._lock = threading.Lock()  # the model is mutated per query (Dask threads share engines)
+        self._level_units: float | None = None  # half a grid step in CP-SAT units (set once hi, lo known)
         best = self._solve(self._u_domain[0], objective="max-own")
         worst = self._solve(self._u_domain[0], objective="min-own")
         if best is None or worst is None:
@@ -178,6 +184,11 @@ class OfferEngine:
             width = self._u_domain[1] - self._u_domain[0] + 1
             model.maximize(sum(int(w) * width * flat[o] for o, w in enumerate(scores) if w) + u)
         solver = deterministic_solver()
+        if objective == "min-own" and self._level_units is not None:
+            # a package within half a grid step above the target is as good as the closest one
+            solver.parameters.absolute_gap_limit = self._level_units
+        elif objective == "model":
+            solver.parameters.relative_gap_limit = MODEL_GAP
         status = solver.solve(model)
         dom[0] = self._u_domain[0]
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -202,7 +202,7 @@ def _summarise(
 
 
 def tournament(
-    scenarios: Sequence[CompiledScenario],
+    scenarios: Sequence[CompiledScenario] | CompiledScenario,
     strategies: Sequence[str] = DEFAULT_STRATEGIES,
     *,
     repetitions: int = 3,
@@ -213,6 +213,8 @@ def tournament(
     on_done: Callable[[], None] | None = None,
 ) -> TournamentResult:
     """Run the tournament of the module docstring (``scheduler``: see :func:`~detente.simulate.chunks.run_chunks`)."""
+    if isinstance(scenarios, CompiledScenario):
+        scenarios = [scenarios]
     if not scenarios:
         raise DetenteError("a tournament needs at least one scenario")
     unknown = [s for s in strategies if s not in STRATEGIES]
