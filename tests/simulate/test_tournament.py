@@ -60,7 +60,8 @@ def test_same_results_on_dask(three_party) -> None:
     kw = {"repetitions": 1, "rounds": 30, "seed": 11}
     names = ["random", "learner", "linear"]
     local = tournament([three_party], names, **kw)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cl:
+    # a separate worker process: cold offer caches, its own CP-SAT runs
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
         remote = tournament([three_party], names, scheduler=cl.scheduler_address, **kw)
     assert local.to_json() == remote.to_json()
     for a, b in zip(local.results, remote.results, strict=True):

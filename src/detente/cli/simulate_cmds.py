@@ -364,7 +364,7 @@ def simulate_roadmap(
             defects or "—",
         )
     console.print(t)
-    u = Table(title="Mean final utility (p5–p95)", title_justify="left")
+    u = Table(title="Final utility: mean [p5, p95]", title_justify="left")
     u.add_column("party")
     for p in game.plays:
         u.add_column(p.strategy, justify="right")
@@ -372,7 +372,7 @@ def simulate_roadmap(
         u.add_row(
             pid,
             *(
-                f"{fmt_num(p.utilities[i].mean)} ({fmt_num(p.utilities[i].p5)}–{fmt_num(p.utilities[i].p95)})"
+                f"{fmt_num(p.utilities[i].mean)} [{fmt_num(p.utilities[i].p5)}, {fmt_num(p.utilities[i].p95)}]"
                 for p in game.plays
             ),
         )

@@ -120,7 +120,7 @@ class MediatedText:
                     state.trace.append(Record(rnd, i, "object", move=k))
             if not complaints:
                 return finish(state, self.name, text, "agreement", rnd + 1)
-            text = med.revise(text, tuple(complaints))
+            text = med.revise(text, tuple(sorted(complaints)))  # canonical: the cache serves any order
         return finish(state, self.name, None, "deadline", rules.rounds)
 
 

@@ -198,7 +198,7 @@ class Learner(Strategy):
         return self.engine.for_model(level, model_scores(list(self.models.values())))
 
     def learned(self) -> dict[int, FrequencyModel]:
-        return self.models
+        return {j: m for j, m in self.models.items() if m.n_offers}  # nothing learned without offers
 
 
 STRATEGIES: dict[str, type[Strategy]] = {
