@@ -123,3 +123,37 @@ def test_simulate_roadmap(run: Callable[..., Result]) -> None:
     fits(t.stdout)
     bad = run("simulate-roadmap", str(FREE), "--detection", "nomove=0.5")
     assert bad.returncode == 2 and "unknown move" in bad.stderr
+
+
+@pytest.mark.slow
+def test_simulate_the_flagship(run: Callable[..., Result]) -> None:
+    from tests.conftest import SCENARIOS
+
+    korea = str(SCENARIOS / "korea-2019.yaml")
+    r = run(
+        "simulate",
+        korea,
+        "--protocol",
+        "mediated",
+        "-s",
+        "conceder",
+        "-s",
+        "DPRK=boulware",
+        "--format",
+        "json",
+    )
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["agreement"] is True and set(doc["reservation"]) == {
+        "US",
+        "DPRK",
+        "ROK",
+        "CHN",
+        "JPN",
+        "RUS",
+        "UNSC",
+    }
+    assert doc["distance_to_nash"] is not None
+    table = run("simulate", korea, "-s", "learner", "--rounds", "10")
+    assert table.returncode == 0, table.stderr
+    fits(table.stdout)
