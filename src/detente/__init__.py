@@ -43,30 +43,34 @@ _API = (
     "solve",
     "wedges",
 )
+#: Other heavier entry points: name → the module that defines it (imported on first access).
+_LAZY = {
+    "robustness": "detente.uncertainty",
+    "sensitivity": "detente.uncertainty",
+    "validate_forecasts": "detente.forecast",
+    "simulate": "detente.simulate.run",
+    "tournament": "detente.simulate.tournament",
+    "simulate_roadmap": "detente.simulate.implementation",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """The API's heavier entry points, imported on first use (``import detente`` stays light):
-    :mod:`detente.api`'s names, ``detente.forecast(...)`` (the package is callable) and
-    ``detente.validate_forecasts(...)``, ``detente.robustness``/``sensitivity`` (:mod:`detente.uncertainty`)."""
+    """The API's heavier entry points, imported on first use, so ``import detente`` stays light:
+    :mod:`detente.api`'s names, ``detente.forecast(...)`` (the package is callable) and :data:`_LAZY`."""
+    import importlib
+
     if name in _API:
-        from detente import api
-
-        return getattr(api, name)
-    if name in ("forecast", "validate_forecasts"):
-        import importlib
-
-        module = importlib.import_module("detente.forecast")
-        return module if name == "forecast" else module.validate_forecasts
-    if name in ("robustness", "sensitivity"):
-        import detente.uncertainty as _uncertainty
-
-        return getattr(_uncertainty, name)
-    raise AttributeError(f"module 'detente' has no attribute '{name}'")
+        return getattr(importlib.import_module("detente.api"), name)
+    if name == "forecast":
+        return importlib.import_module("detente.forecast")
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'detente' has no attribute {name!r}")
 
 
 __all__ = [
     *_API,
+    *_LAZY,
     "CompiledScenario",
     "DetenteError",
     "LinearConstraint",
@@ -78,8 +82,5 @@ __all__ = [
     "forecast",
     "load_scenario",
     "parse_scenario",
-    "robustness",
     "save_scenario",
-    "validate_forecasts",
-    "sensitivity",
 ]

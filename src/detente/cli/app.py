@@ -45,6 +45,7 @@ COMMAND_MODULES = (
     "brief_cmds",
     "genius_cmds",
     "forecast_cmds",
+    "simulate_cmds",
     "uncertainty_cmds",
     "ledger_cmds",
     "server_cmds",
