@@ -35,3 +35,12 @@ def test_annex_has_forecast_and_ledger_status(tmp_path: Path) -> None:
     assert "U-waiver (U) reverts by 2020-05-15" in text  # the violation triggers the waiver's snapback
     # due by 2020-06-01: N's freeze (day 90, done on day 31) and U's waiver (day 100, done on day 95)
     assert "| N | 1 | 1 | 0 | 0 | 1 | 100% |" in text and "| U | 1 | 1 | 0 | 0 | 0 | 100% |" in text
+
+
+def test_annex_played_out(tmp_path: Path) -> None:
+    cs = compile_scenario(load_scenario(SCENARIO))
+    data = build_brief(cs, options=BriefOptions(roadmaps=False, forecast=False, played_out=True))
+    (section,) = [s for s in data.annex if s.key == "played-out"]
+    text, _ = render_markdown(data)
+    assert "## " in text and "Played out" in text and "Probability the roadmap completes" in text
+    assert {p.strategy for p in section.data.roadmaps.plays} == {"big-for-big", "step-by-step", "optimized"}

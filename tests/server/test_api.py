@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.conftest import FIXTURES
 from tests.server.conftest import PASSWORD, World
 
 
@@ -163,3 +164,29 @@ def test_security_headers(world: World) -> None:
         and "default-src 'self'" in r.headers["content-security-policy"]
     )
     assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_robust_suggestion_on_private_values(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The robust concept: the file's uncertainty carried around each delegation's private values."""
+    from tests.server.conftest import make_world
+
+    world = make_world(f"sqlite:///{tmp_path / 'r.db'}")
+    c, n = world.client, world.nid
+    # talks.yaml states no uncertain value: refused with the reason, not a server error
+    r = c.get(f"/api/negotiations/{n}/suggestions?concept=robust", headers=world.h("med"))
+    assert r.status_code == 422 and "no uncertain judgment" in r.text
+    relief = (FIXTURES / "uncertainty" / "relief.yaml").read_text()
+    nid = c.post(
+        "/api/negotiations", json={"scenario": relief, "mediator": "med"}, headers=world.h("admin")
+    ).json()["id"]
+    s = c.get(f"/api/negotiations/{nid}/suggestions?concept=robust", headers=world.h("med"))
+    assert s.status_code == 200, s.text
+    doc = s.json()
+    assert doc["concept"] == "robust" and len(doc["packages"]) == 1 and "MILP" in doc["method"]
+    # the same package the robustness engine finds on the file's own values (no delegation changed any)
+    from detente.io.loader import load_scenario
+    from detente.model.compiled import compile_scenario
+    from detente.uncertainty.most_robust import find_most_robust
+
+    cs = compile_scenario(load_scenario(FIXTURES / "uncertainty" / "relief.yaml"))
+    assert doc["packages"][0]["choices"] == cs.choices_to_ids(find_most_robust(cs, seed=0).choices)

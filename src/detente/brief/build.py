@@ -52,7 +52,8 @@ class BriefOptions:
     the Monte-Carlo draw for robustness. ``roadmaps``: sequence each acceptable option.
     ``time_limit``: seconds for each exact analysis (CP-SAT) call; ``roadmap_time_limit``: per roadmap.
     ``robustness``: add the sensitivity tornado and the robust–efficient trade-off to the annex;
-    ``forecast``: add "where talks are heading" to the annex; ``ledger``: a ledger file whose
+    ``played_out``: add the recommended option played out (simulated talks, implementation game; slow:
+    about a minute and a half on the flagship); ``forecast``: add "where talks are heading" to the annex; ``ledger``: a ledger file whose
     implementation status (on ``ledger_as_of``, default today) goes in the annex.
     """
 
@@ -66,6 +67,7 @@ class BriefOptions:
     roadmap_time_limit: float = 5.0
     forecast: bool = True
     robustness: bool = True
+    played_out: bool = False
     ledger: str | None = None
     ledger_as_of: str | None = None
 
@@ -198,6 +200,8 @@ def build_brief(
         if found_robustness is not None:
             extra.append(found_robustness[0])
             data.charts.extend(found_robustness[1])
+    if opts.played_out and best is not None:
+        extra.append(extras.played_out_section(cs, cs.choices_from_ids(best.choices), seed=opts.seed))
     if opts.forecast:
         extra.append(extras.forecast_section(cs, seed=opts.seed))
     if opts.ledger:

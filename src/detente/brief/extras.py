@@ -54,6 +54,14 @@ def robustness_section(
     return AnnexSection("robustness", "Robustness to the judgments", "robustness", material), charts
 
 
+def played_out_section(cs: CompiledScenario, choices: object, *, seed: int = 0) -> AnnexSection:
+    """The recommended option played out: agreement rates by strategy mix and its roadmap's completion
+    probability under the implementation game (:mod:`detente.simulate`)."""
+    from detente.simulate.annex import played_out
+
+    return AnnexSection("played-out", "Played out", "played_out", played_out(cs, choices, seed=seed))  # type: ignore[arg-type]
+
+
 def forecast_section(cs: CompiledScenario, *, seed: int = 0) -> AnnexSection:
     """Where talks are heading (the compromise forecast per move) beside the Nash package."""
     from detente.forecast.scenario import brief_annex

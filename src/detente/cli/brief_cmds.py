@@ -67,6 +67,13 @@ def brief(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date of the ledger status (YYYY-MM-DD; default today).")
     ] = None,
+    played_out: Annotated[
+        bool,
+        typer.Option(
+            "--played-out",
+            help="Add the recommended option played out: simulated talks and its roadmap's implementation game (slow).",
+        ),
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Replace output files (and a Markdown brief's charts) that exist.")
     ] = False,
@@ -101,6 +108,7 @@ def brief(
         seed=seed,
         time_limit=time_limit,
         roadmaps=not no_roadmaps,
+        played_out=played_out,
         ledger=str(ledger) if ledger else None,
         ledger_as_of=as_of,
     )

@@ -329,13 +329,32 @@ def suggestions(db: Session, actor: User, nid: int, concept: str) -> dict[str, A
         raise Invalid(f"concept: one of {', '.join(CONCEPTS)}")
     cs = private_model(db, neg)
     if concept == "robust":
-        raise Invalid("concept robust: not available in this build (use nash, ks, egalitarian or welfare)")
+        return _robust_suggestion(cs)
     result = solve(cs, concept)
     return {
         "concept": concept,
         "method": result.method,
         "optimal": result.optimal,
         "packages": _packages(cs, result.packages),
+    }
+
+
+def _robust_suggestion(cs: CompiledScenario) -> dict[str, Any]:
+    """The package most likely to be acceptable to every party when each private value carries the
+    scenario file's uncertainty around it (sample-average MILP, :mod:`detente.uncertainty.most_robust`)."""
+    from detente.uncertainty.evaluation import uncertainty_of
+    from detente.uncertainty.most_robust import find_most_robust
+
+    if uncertainty_of(cs).n_inputs == 0:
+        raise Invalid(
+            "concept robust: the scenario states no uncertain judgment, so every package is as robust"
+        )
+    found = find_most_robust(cs, seed=0)
+    return {
+        "concept": "robust",
+        "method": f"sample-average MILP (HiGHS, {found.saa_draws} draws)",
+        "optimal": found.optimal,
+        "packages": [{"choices": cs.choices_to_ids(found.choices)}],
     }
 
 
