@@ -41,11 +41,12 @@ rounded model only: ``optimal`` is False, with a note and, for welfare and egali
 
 Ties are exact (equal integer sums, sorted vectors, fractions, products in the scaled model), where
 :mod:`detente.analysis.concepts` compares floats with a 10^-9 tolerance; both agree unless two distinct
-values are within that tolerance. Every tied package is returned (up to ``tie_limit``; the notes say when the list was capped). Solver:
-:func:`~detente.analysis.cpsat_model.new_solver` (fixed seed) with two workers, reduced-cost branching
-and the default LP search (see ``SUBSOLVERS``). Two workers may return a different optimal package from
-run to run, but since every tied package is listed the answer is the same unless a list is capped or a
-time limit is hit.
+values are within that tolerance. Every tied package is returned (up to ``tie_limit``; the notes say when the list was capped).
+
+**Determinism.** Every solve uses :func:`~detente.analysis.cpsat_model.new_solver`: one worker, a fixed
+seed and a *deterministic* work limit (:class:`Budget`, CP-SAT's ``max_deterministic_time``), so the same
+input gives the same answer on an idle and on a busy machine. A wall-clock safety stop remains; when it
+fires the answer is marked not optimal and a note says so (:data:`WALL_STOP_NOTE`).
 """
 
 from __future__ import annotations
@@ -60,7 +61,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detente.analysis.cpsat_model import PackageModel, build_package_model, integer_scale, new_solver
+from detente.analysis.cpsat_model import (
+    PackageModel,
+    build_package_model,
+    integer_scale,
+    new_solver,
+    wall_stopped,
+)
 from detente.analysis.results import CONCEPTS, Package, SolveResult
 from detente.errors import DetenteError
 from detente.model.compiled import IntArray
@@ -80,30 +87,50 @@ KS_RATIO_SCALE = 10_000
 #: Leximin stage k uses explicit k-subset sums when there are at most this many subsets, else ordered sums.
 LEXIMIN_SUBSETS = 200
 STOPPED = "stopped"
-TIMEOUT_TIES = "time limit reached while listing tied packages"
-TIMEOUT_OPTIMUM = "time limit reached before the optimum was proven"
-#: CP-SAT subsolvers, one per worker: branching on LP reduced costs (measured 3–20× faster than the
-#: default on the max-min and log-tangent models) next to the default LP search, which keeps the search
-#: complete where reduced-cost branching alone stalls (it can crawl on objectives with a huge range).
-SUBSOLVERS = ("reduced_costs", "default_lp")
+WALL_STOP_NOTE = (
+    "wall-clock safety stop reached (the machine was much slower than the work budget assumes): "
+    "the answer is incomplete and may differ from run to run"
+)
+TIMEOUT_TIES = "work limit reached while listing tied packages"
+TIMEOUT_OPTIMUM = "work limit reached before the optimum was proven"
 
 
 @dataclass
 class Budget:
-    """Wall-clock budget shared by the successive solves of one call."""
+    """Deterministic work budget shared by the successive solves of one call.
 
+    ``work`` is in CP-SAT deterministic time units (about a second each on an idle machine); every
+    solve gets what is left of it as ``max_deterministic_time`` and its measured deterministic time is
+    subtracted afterwards, so where a search stops never depends on the clock or the machine's load.
+    ``deadline`` is only a wall-clock safety stop (:func:`~detente.analysis.cpsat_model.safety_seconds`);
+    ``wall_stopped`` records that it fired (callers then mark the answer incomplete and say so).
+    """
+
+    work: float
     deadline: float
+    wall_stopped: bool = False
 
     @classmethod
-    def of(cls, seconds: float) -> Budget:
-        return cls(time.perf_counter() + seconds)
+    def of(cls, work: float, *, wall: float | None = None) -> Budget:
+        """A budget of ``work`` units; the wall-clock safety stop starts now."""
+        from detente.analysis.cpsat_model import safety_seconds
+
+        return cls(float(work), time.perf_counter() + (safety_seconds(work) if wall is None else wall))
+
+    def wall_left(self) -> float:
+        return max(0.0, self.deadline - time.perf_counter())
 
     def left(self) -> float:
-        return max(0.0, self.deadline - time.perf_counter())
+        return max(0.0, self.work)
+
+    def spend(self, units: float) -> None:
+        self.work -= float(units)
 
     @property
     def expired(self) -> bool:
-        return self.left() <= 0.0
+        if self.wall_left() <= 0.0:
+            self.wall_stopped = True
+        return self.work <= 0.0 or self.wall_stopped
 
 
 @dataclass
@@ -159,13 +186,15 @@ def scaled_model(cs: CompiledScenario, *, acceptable: bool = True, relaxable: bo
 
 
 def solve(sm: ScaledModel, budget: Budget, *, seed: int = 0) -> tuple[int, cp_model.CpSolver]:
-    """Solve ``sm``'s model within what is left of ``budget``; returns (status, solver)."""
+    """Solve ``sm``'s model within what is left of ``budget`` (deterministic work, fixed seed, one
+    worker); returns (status, solver) and charges the solve's deterministic time to the budget."""
     from ortools.sat.python import cp_model
 
-    solver = new_solver(max(budget.left(), 0.01), seed=seed, workers=len(SUBSOLVERS))
-    for name in SUBSOLVERS:
-        solver.parameters.subsolvers.append(name)
+    solver = new_solver(max(budget.left(), 1e-3), seed=seed, wall_limit=max(budget.wall_left(), 1e-3))
     status = solver.solve(sm.model)
+    budget.spend(solver.response_proto.deterministic_time)
+    if wall_stopped(solver):
+        budget.wall_stopped = True
     if status == cp_model.MODEL_INVALID:
         raise DetenteError(
             f"CP-SAT rejected the model ({sm.model.validate()}): utilities scaled by {sm.scale} may be too "
@@ -289,7 +318,7 @@ def _none_acceptable(
             notes=notes,
             started=started,
         )
-    notes = ["time limit reached before any acceptable package was found"]
+    notes = ["work limit reached before any acceptable package was found"]
     return _result(
         cs, concept, method, optimal=False, gap=None, choices=[], objective=None, notes=notes, started=started
     )
@@ -334,7 +363,7 @@ def _welfare(cs: CompiledScenario, budget: Budget, tie_limit: int, started: floa
             gap=gap,
             choices=[best],
             objective=float(cs.utilities(best).sum()),
-            notes=notes + ["time limit reached"],
+            notes=notes + ["work limit reached"],
             started=started,
         )
 
@@ -429,7 +458,7 @@ def _egalitarian(cs: CompiledScenario, budget: Budget, tie_limit: int, started: 
                     notes=notes + [TIMEOUT_OPTIMUM],
                     started=started,
                 )
-            notes.append(f"time limit reached at leximin stage {k + 1}: max-min is proven, tie-break is not")
+            notes.append(f"work limit reached at leximin stage {k + 1}: max-min is proven, tie-break is not")
             break
         levels.append(round(solver.objective_value))
         sm.model.add(s_k >= levels[-1])
@@ -476,7 +505,7 @@ def _egalitarian(cs: CompiledScenario, budget: Budget, tie_limit: int, started: 
             gap=0.0,
             choices=ties,
             objective=objective,
-            notes=notes + ["time limit reached at the last leximin stage: max-min is proven"],
+            notes=notes + ["work limit reached at the last leximin stage: max-min is proven"],
             started=started,
         )
     sorted_gains = np.sort(gains) / sm.scale
@@ -536,7 +565,7 @@ def _ks(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) ->
     if left_out:
         notes.append("left out of the ratio (ideal ≤ disagreement point): " + ", ".join(left_out))
     if not proven:
-        notes.append("time limit reached while computing the ideal point")
+        notes.append("work limit reached while computing the ideal point")
 
     def ratio(choices: IntArray) -> Fraction:
         g = sm0.int_gains(choices)
@@ -599,7 +628,7 @@ def _ks(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) ->
                 rho = ratio(best)
                 continue
             if status != cp_model.INFEASIBLE:
-                why = "time limit reached before the ratio was proven optimal"
+                why = "work limit reached before the ratio was proven optimal"
                 proven = False
         elif why is not None:
             proven = False
@@ -757,7 +786,7 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
         search, sm = _nash_search(cs, S, budget)
         if search.best is None:
             notes.append(
-                "time limit reached before any package was found"
+                "work limit reached before any package was found"
                 if not search.proven
                 else "no acceptable package gives every party that can gain a strict gain"
             )
@@ -773,7 +802,7 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
                 started=started,
             )
     elif search.best is None:
-        notes.append("time limit reached before any package was found")
+        notes.append("work limit reached before any package was found")
         return _result(
             cs,
             "nash",
@@ -793,7 +822,7 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
         gap = None
         if search.bound is not None:
             gap = max(0.0, math.exp((search.bound + len(S)) / NASH_LOG_SCALE) / unit - objective)
-        notes.append("time limit reached before optimality was proven")
+        notes.append("work limit reached before optimality was proven")
         return _result(
             cs,
             "nash",
@@ -861,5 +890,13 @@ def solve_cpsat(
         raise DetenteError(f"unknown solution concept {concept!r}: choose one of {', '.join(CONCEPTS)}")
     if tie_limit < 1:
         raise DetenteError(f"tie_limit must be at least 1 (got {tie_limit})")
+    from ortools.sat.python import cp_model  # noqa: F401  (the import is not charged to the safety clock)
+
     started = time.perf_counter()
-    return _SOLVERS[concept](cs, Budget.of(time_limit), tie_limit, started)
+    budget = Budget.of(time_limit)
+    result = _SOLVERS[concept](cs, budget, tie_limit, started)
+    if budget.wall_stopped:
+        import dataclasses
+
+        return dataclasses.replace(result, optimal=False, notes=[*result.notes, WALL_STOP_NOTE])
+    return result

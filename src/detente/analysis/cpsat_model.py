@@ -149,12 +149,43 @@ def build_package_model(
     )
 
 
-def new_solver(time_limit: float = 30.0, *, workers: int = 2, seed: int = 0) -> cp_model.CpSolver:
-    """A CP-SAT solver with a time limit, a fixed seed (deterministic) and ``workers`` threads."""
+#: CP-SAT workers. One worker with a fixed seed and a deterministic time limit is fully deterministic
+#: (several workers race, so their answer can depend on machine load).
+WORKERS = 1
+#: The wall-clock safety stop is this many times the deterministic budget (plus :data:`SAFETY_MARGIN` s):
+#: it only fires on a machine several times slower than the reference, and then the answer says so.
+SAFETY_FACTOR = 4.0
+SAFETY_MARGIN = 5.0
+
+
+def safety_seconds(work: float) -> float:
+    """Wall-clock safety stop (seconds) for a deterministic budget of ``work`` units."""
+    return SAFETY_FACTOR * float(work) + SAFETY_MARGIN
+
+
+def new_solver(
+    time_limit: float = 30.0, *, workers: int = WORKERS, seed: int = 0, wall_limit: float | None = None
+) -> cp_model.CpSolver:
+    """A deterministic CP-SAT solver: fixed ``seed``, ``workers`` threads (1 by default: deterministic)
+    and a **deterministic** time limit of ``time_limit`` work units (CP-SAT's ``max_deterministic_time``,
+    about one second each on an idle machine) so the answer never depends on the clock or the load.
+    ``wall_limit`` (default :func:`safety_seconds`) is only a safety stop."""
     from ortools.sat.python import cp_model
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.max_deterministic_time = float(time_limit)
+    solver.parameters.max_time_in_seconds = float(
+        safety_seconds(time_limit) if wall_limit is None else wall_limit
+    )
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     return solver
+
+
+def wall_stopped(solver: cp_model.CpSolver) -> bool:
+    """Whether the last solve ended on the wall-clock safety stop rather than on its work budget."""
+    params = solver.parameters
+    dtime = solver.response_proto.deterministic_time
+    return bool(
+        solver.wall_time >= 0.98 * params.max_time_in_seconds and dtime < params.max_deterministic_time
+    )

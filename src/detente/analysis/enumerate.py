@@ -40,11 +40,10 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from detente.analysis.dispatch import ENUMERATION_LIMIT
 from detente.errors import DetenteError
 from detente.model.compiled import CompiledScenario, FloatArray, IntArray
 
-#: Default refusal threshold of :func:`iter_packages` (outcomes before constraints).
-ENUMERATION_LIMIT = 20_000_000
 #: Packages per chunk (peak memory ≈ a few × chunk_size × (P + C) × 8 bytes).
 CHUNK_SIZE = 1 << 17
 #: Largest number of low-group combinations tabulated once.

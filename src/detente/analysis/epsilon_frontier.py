@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from detente.analysis.cpsat_concepts import Budget, ScaledModel, has_solution, scaled_model, solve
+from detente.analysis.cpsat_concepts import (
+    WALL_STOP_NOTE,
+    Budget,
+    ScaledModel,
+    has_solution,
+    scaled_model,
+    solve,
+)
 from detente.analysis.results import FrontierResult, Package
 from detente.errors import DetenteError
 
@@ -139,6 +146,8 @@ def frontier_cpsat(cs: CompiledScenario, *, budget: int = 2000, time_limit: floa
     """
     if budget < 1:
         raise DetenteError(f"the frontier budget must be at least 1 point (got {budget})")
+    from ortools.sat.python import cp_model  # noqa: F401  (imported before the safety clock starts)
+
     started = time.perf_counter()
     clock = Budget.of(time_limit)
     if cs.n_parties == 2:
@@ -151,7 +160,10 @@ def frontier_cpsat(cs: CompiledScenario, *, budget: int = 2000, time_limit: floa
     if truncated:
         notes.append(f"stopped at the budget of {budget} points: more nondominated points exist")
     elif not complete:
-        notes.append("time limit reached: the points listed are nondominated, but the list is incomplete")
+        notes.append("work limit reached: the points listed are nondominated, but the list is incomplete")
+    if clock.wall_stopped:
+        complete = False
+        notes.append(WALL_STOP_NOTE)
     if not sm.exact:
         notes.append(
             f"values were rounded to 1/{sm.scale} for CP-SAT: the frontier is exact for rounded values"

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from detente.analysis.dispatch import DP_COMPONENT_LIMIT, DP_STATE_LIMIT
 from detente.analysis.enumerate import (
     PackageChunk,
     UtilityGrid,
@@ -63,10 +64,9 @@ _COVER_BRUTE = 1 << 12
 _PREFILTER_MIN = 4096
 _PIVOT_SAMPLE = 2048
 _PIVOT_ROUNDS = (8, 64)
-#: Largest number of option combinations enumerated for one component in :func:`dp_frontier`.
-COMPONENT_LIMIT = 2_000_000
-#: Largest number of partial frontier points (× options of the next component) in :func:`dp_frontier`.
-STATE_LIMIT = 4_000_000
+#: Limits of :func:`dp_frontier` (defined once, in :mod:`detente.analysis.dispatch`).
+COMPONENT_LIMIT = DP_COMPONENT_LIMIT
+STATE_LIMIT = DP_STATE_LIMIT
 #: Default cap on the packages listed for a frontier (ties can multiply them).
 PACKAGE_BUDGET = 1_000_000
 
