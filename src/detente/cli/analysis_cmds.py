@@ -252,8 +252,9 @@ def _print_analysis(cs: CompiledScenario, rep: AnalysisReport) -> None:
         t.add_column("reservation", justify="right")
         t.add_column("min on frontier", justify="right")
         t.add_column("max on frontier", justify="right")
+        mark = "" if f.ranges_complete else " (incomplete)"
         for p, (lo, hi) in f.ranges.items():
-            t.add_row(p, fmt_num(doc.reservation[p]), fmt_num(lo), fmt_num(hi))
+            t.add_row(p, fmt_num(doc.reservation[p]), fmt_num(lo) + mark, fmt_num(hi) + mark)
         console.print(t)
     if doc.solutions:
         t = Table(title="Bargaining solutions", title_justify="left")
@@ -383,7 +384,10 @@ def frontier(
     if out.ranges:
         console.print(
             "Ranges on the frontier: "
-            + "; ".join(f"{q} {fmt_num(lo)}…{fmt_num(hi)}" for q, (lo, hi) in out.ranges.items()),
+            + "; ".join(
+                f"{q} {fmt_num(lo)}…{fmt_num(hi)}" + ("" if out.ranges_complete else " (incomplete)")
+                for q, (lo, hi) in out.ranges.items()
+            ),
             highlight=False,
         )
     for note in out.notes:
