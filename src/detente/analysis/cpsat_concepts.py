@@ -51,6 +51,7 @@ fires the answer is marked not optimal and a note says so (:data:`WALL_STOP_NOTE
 
 from __future__ import annotations
 
+import decimal
 import itertools
 import math
 import time
@@ -80,6 +81,9 @@ if TYPE_CHECKING:
 
 #: Scale of the logarithm in the Nash outer approximation (z_i ≈ C·ln g_i).
 NASH_LOG_SCALE = 1_000_000
+#: Largest scaled gain of the Nash model: a tangent a·z_i − C·g_i with a ≤ 10^11 and
+#: z_i ≤ C·ln(10^11) stays below 2^63.
+NASH_MAGNITUDE = 1e11
 #: Ratio between successive tangent points of the initial grid (overestimate ≤ C·(ln ρ)²/8 per party).
 NASH_GRID_RATIO = 1.02
 #: Scale of the ratio in the first Kalai–Smorodinsky solve.
@@ -164,9 +168,18 @@ class ScaledModel:
         return np.asarray(g - self.int_disagreement, dtype=np.int64)
 
 
-def scaled_model(cs: CompiledScenario, *, acceptable: bool = True, relaxable: bool = False) -> ScaledModel:
-    """:func:`build_package_model` with a scale that also covers the disagreement points."""
-    s = integer_scale(np.concatenate([cs.values.ravel(), cs.reservation, cs.disagreement]))
+def scaled_model(
+    cs: CompiledScenario, *, acceptable: bool = True, relaxable: bool = False, magnitude: float | None = None
+) -> ScaledModel:
+    """:func:`build_package_model` with a scale that also covers the disagreement points, with up to
+    12 decimals when the scaled utilities stay below ``magnitude`` (default
+    :data:`~detente.analysis.cpsat_model.INT_SAFE` over the largest attainable |u|)."""
+    from detente.analysis.cpsat_model import INT_SAFE
+    from detente.analysis.enumerate import utility_scale
+
+    reach = utility_scale(cs) * (1 + cs.n_parties)
+    limit = reach if magnitude is None else reach * INT_SAFE / magnitude
+    s = integer_scale(np.concatenate([cs.values.ravel(), cs.reservation, cs.disagreement]), magnitude=limit)
     pm = build_package_model(cs, acceptable=acceptable, relaxable=relaxable, scale=s)
     d_scaled = cs.disagreement * s
     int_d = np.round(d_scaled).astype(np.int64)
@@ -655,9 +668,18 @@ def _ks(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) ->
 # ----- Nash ---------------------------------------------------------------------------------------------
 
 
+def tangent_constant(a: int) -> int:
+    """⌈C·a·(ln a − 1)⌉ + 1, computed with 50 significant digits (:mod:`decimal`), so the +1 safety
+    margin survives constants far above 2^53 where a float would round by more than 1."""
+    with decimal.localcontext() as ctx:
+        ctx.prec = 50
+        exact = decimal.Decimal(NASH_LOG_SCALE) * a * (decimal.Decimal(a).ln() - 1)
+        return int(exact.to_integral_value(rounding=decimal.ROUND_CEILING)) + 1
+
+
 def _tangent(model: cp_model.CpModel, z: Any, g: Any, a: int) -> None:
     """z ≤ C·ln a + C·(g − a)/a, in integers: a·z − C·g ≤ ⌈C·a·(ln a − 1)⌉ + 1 (an over-estimate)."""
-    model.add(a * z - NASH_LOG_SCALE * g <= math.ceil(NASH_LOG_SCALE * a * (math.log(a) - 1.0)) + 1)
+    model.add(a * z - NASH_LOG_SCALE * g <= tangent_constant(a))
 
 
 def _grid(lo: int, hi: int, ratio: float) -> list[int]:
@@ -680,7 +702,7 @@ class NashSearch:
 def _nash_model(cs: CompiledScenario, S: list[int]) -> tuple[ScaledModel, list[Any], list[Any]]:
     """Acceptable packages with g_i ≥ 1 (scaled units) for i ∈ S and g_i ≥ 0 for the others; returns the
     model, the gains of S and their log variables z_i (with the initial tangent grid)."""
-    sm = scaled_model(cs)
+    sm = scaled_model(cs, magnitude=NASH_MAGNITUDE)
     gains = sm.gains()
     for i, g in enumerate(gains):
         if i not in S:

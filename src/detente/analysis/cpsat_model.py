@@ -32,16 +32,33 @@ if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
 
 MAX_DECIMALS = 6
+#: Most decimals used when the model's magnitude allows it (see :func:`integer_scale`).
+MAX_DECIMALS_WIDE = 12
+#: Largest scaled magnitude of a linear expression (well inside 64 bits, with room for sums).
+INT_SAFE = 1e15
 
 
-def integer_scale(values: npt.NDArray[np.float64], *, max_decimals: int = MAX_DECIMALS) -> int:
-    """Smallest power of ten (≤ 10^max_decimals) that makes every value an integer (within 1e-9)."""
-    for d in range(max_decimals + 1):
+def integer_scale(
+    values: npt.NDArray[np.float64], *, max_decimals: int = MAX_DECIMALS, magnitude: float | None = None
+) -> int:
+    """Smallest power of ten (≤ 10^max_decimals) that makes every value an integer (each within
+    10^-6 + 10^-12 of its own magnitude, i.e. float noise only).
+
+    With ``magnitude`` (the largest |sum| the model can reach), up to 12 decimals are allowed as long
+    as ``magnitude · scale`` stays below :data:`INT_SAFE` (so 12-decimal Genius weights keep an exact
+    certificate when they fit in 64-bit integers), and never more than fits (values are then rounded,
+    and callers say the answer is optimal for the rounded values only).
+    """
+    top = max_decimals
+    if magnitude is not None and magnitude > 0:
+        top = max(0, min(MAX_DECIMALS_WIDE, int(math.floor(math.log10(INT_SAFE / magnitude)))))
+    for d in range(top + 1):
         s = 10**d
         scaled = values * s
-        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * max(1.0, float(np.abs(scaled).max(initial=0)))):
+        # each value on its own (a tolerance relative to the largest value would hide small ones)
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-6 + 1e-12 * np.abs(scaled)):
             return s
-    return 10**max_decimals
+    return 10**top
 
 
 @dataclass

@@ -311,29 +311,27 @@ def _ties(
     run: Run,
     limit: int,
 ) -> tuple[list[IntArray], bool]:
-    """Every package whose exact score ties with ``first``'s (within τ): repeatedly ask for another
-    acceptable package at or above the optimum − τ, excluding those found. Returns (ties, complete)."""
+    """The packages with the best **exact** score: every acceptable package in the search window that
+    ``make`` builds (the optimum − τ and above; ``first`` is in it) is listed, excluding those found,
+    then the exact scores decide. Returns (the exact optima, whether the window was listed completely)."""
     ex = ExactValues(cs)
-    best = exact_score(first)
-    tau = Fraction(TOLERANCE) * Fraction(_unit(cs))
-    found = [first]
+    window = [first]
     mip = make()
     mip.forbid(first)
-    while len(found) < limit:
+    complete = False
+    while len(window) < limit:
         status, c, _obj, _b = mip.solve(feasibility=True)
         if status == "infeasible":
-            return found, True
+            complete = True
+            break
         if c is None:
-            return found, False
+            break
         mip.forbid(c)
-        if not ex.acceptable(c):
-            continue
-        s = exact_score(c)
-        if s > best + tau:  # strictly better in exact arithmetic: HiGHS' tolerance hid it; restart
-            return [c], False
-        if s >= best - tau:
-            found.append(c)
-    return found, False
+        if ex.acceptable(c):
+            window.append(c)
+    scores = [exact_score(c) for c in window]
+    best = max(scores)
+    return [c for c, sc in zip(window, scores, strict=True) if sc == best], complete
 
 
 def _unit(cs: CompiledScenario) -> float:
@@ -374,6 +372,7 @@ def _welfare(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         return m
 
     ties, complete = _ties(cs, make, c, lambda p: sum(ex.utilities(p)), run, TIE_LIMIT)
+    objective = float(sum(ex.utilities(ties[0])))
     notes = [] if complete else ["the list of tied packages may be incomplete"]
     return _result(
         cs,
@@ -438,23 +437,11 @@ def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
             m.gain_row(i, objective - tau)
         return m
 
-    candidates, complete = _ties(cs, make, c, lambda p: min(ex.gains(p)), run, TIE_LIMIT)
+    chosen, complete = _ties(cs, make, c, lambda p: _leximin_key(ex.gains(p)), run, TIE_LIMIT)
     notes: list[str] = []
-    if len(candidates) == 1 and complete:
-        notes.append("the max-min package is the only one at the max-min value: it is the leximin optimum")
-        chosen = candidates
-    else:
-        # leximin among the candidates, compared exactly position by position (within τ)
-        keys = [_leximin_key(ex.gains(p)) for p in candidates]
-        rows = list(range(len(candidates)))
-        for j in range(cs.n_parties):
-            top = max(keys[r][j] for r in rows)
-            rows = [r for r in rows if keys[r][j] >= top - Fraction(tau)]
-        chosen = [candidates[r] for r in rows]
-        if not complete:
-            notes.append(
-                "more candidates at the max-min value may exist: the leximin tie-break is not proven"
-            )
+    if not complete:
+        notes.append("more candidates at the max-min value may exist: the leximin tie-break is not proven")
+    objective = float(min(ex.gains(chosen[0])))
     sorted_gains = [float(v) for v in _leximin_key(ex.gains(chosen[0]))]
     notes.append("leximin gain vector (sorted): " + ", ".join(f"{v:.12g}" for v in sorted_gains))
     return _result(
@@ -552,6 +539,7 @@ def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         return m
 
     ties, complete = _ties(cs, make, c, ratio, run, TIE_LIMIT)
+    rho = ratio(ties[0])
     notes.append(
         "ideal point: " + ", ".join(f"{cs.party_ids[i]} {float(ideal[i]):.12g}" for i in range(cs.n_parties))
     )

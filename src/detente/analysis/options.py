@@ -390,6 +390,14 @@ def _why(found: int, d: int, pillar: str | None, near_optimal: float, proven: bo
     return base + " found before the time limit (more may exist); raise the time limit"
 
 
+def _significant(x: FloatArray, digits: int = 12) -> FloatArray:
+    """``x`` rounded to ``digits`` significant digits of its largest |value| (float-noise-free ranking)."""
+    top = float(np.abs(x).max(initial=0.0))
+    if top == 0:
+        return x
+    return np.round(x, digits - 1 - int(np.floor(np.log10(top))))
+
+
 def _by_enumeration(
     cs: CompiledScenario, concept: str, k: int, d: int, moves: IntArray, near_optimal: float
 ) -> tuple[IntArray, FloatArray, dict]:
@@ -409,7 +417,8 @@ def _by_enumeration(
     thr = near_threshold(best, near_optimal)
     keep = scores >= thr - 1e-9 * max(1.0, abs(best))
     cand, cs_scores = acc[keep], scores[keep]
-    order = np.argsort(-cs_scores, kind="stable")
+    # scores equal up to float noise (12 significant digits) tie; ties keep package order
+    order = np.argsort(-_significant(cs_scores), kind="stable")
     cand, cs_scores = cand[order], cs_scores[order]
     eligible = np.ones(len(cand), dtype=bool)
     chosen: list[int] = []

@@ -39,6 +39,7 @@ from detente.analysis.dispatch import (
 )
 from detente.analysis.enumerate import (
     PackageSet,
+    UtilityGrid,
     check_enumerable,
     decode,
     enumerate_packages,
@@ -112,16 +113,22 @@ def is_zone_of_agreement(cs: CompiledScenario, *, time_limit: float = 30.0) -> b
 # ---------------------------------------------------------------------------------------------
 # frontier
 # ---------------------------------------------------------------------------------------------
+GRID_NOTE = (
+    "utilities were compared on a grid of 12 significant digits per party (some values have more): packages "
+    "closer than that are treated as equal, so the frontier is not claimed exact"
+)
+
+
 def _frontier_from_exact(
     ef: ExactFrontier, cs: CompiledScenario, budget: int, seconds: float
 ) -> FrontierResult:
-    notes = list(ef.notes)
+    notes = list(ef.notes) + ([] if ef.grid.exact else [GRID_NOTE])
     cut = ef.choices.shape[0] > budget
     if cut:
         notes.append(f"{ef.choices.shape[0]:,} distinct frontier points; listing the first {budget:,}")
     return FrontierResult(
         method="dp",
-        exact=True,
+        exact=ef.grid.exact,
         truncated=ef.truncated or cut,
         packages=_packages(cs, ef.choices[:budget]),
         n_acceptable=None,
@@ -131,10 +138,10 @@ def _frontier_from_exact(
 
 
 def enumerated_frontier(
-    cs: CompiledScenario, *, limit: int = ENUMERATION_LIMIT
+    cs: CompiledScenario, *, limit: int = ENUMERATION_LIMIT, grid: UtilityGrid | None = None
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """(choices, grid utilities, number of acceptable packages) of the frontier by enumeration."""
-    g = utility_grid(cs)
+    g = utility_grid(cs) if grid is None else grid
     sf = StreamingFrontier(cs.n_parties)
     for chunk in iter_packages(cs, limit=limit, grid=g):
         sf.add(chunk)
@@ -177,12 +184,14 @@ def frontier(
             )
         chosen = "cp-sat"
     if chosen == "enumeration":
-        choices, _ints, n_acc = enumerated_frontier(cs)
+        g = utility_grid(cs)
+        choices, _ints, n_acc = enumerated_frontier(cs, grid=g)
         truncated = choices.shape[0] > budget
         notes = [f"{choices.shape[0]:,} frontier packages; listing the first {budget:,}"] if truncated else []
+        notes += [] if g.exact else [GRID_NOTE]
         return FrontierResult(
             method="enumeration",
-            exact=True,
+            exact=g.exact,
             truncated=truncated,
             packages=_packages(cs, choices[:budget]),
             n_acceptable=n_acc,
