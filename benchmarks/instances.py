@@ -15,13 +15,23 @@ from detente.model.scenario import Scenario
 
 
 def genius_like(
-    n_moves: int = 200, n_parties: int = 6, *, decimals: int = 12, seed: int = 0, reservation: float = 0.55
+    n_moves: int = 200,
+    n_parties: int = 6,
+    *,
+    decimals: int = 12,
+    seed: int = 0,
+    reservation: float = 0.55,
+    percent: bool = False,
 ) -> CompiledScenario:
-    """The seeded Genius-like instance described in the module docstring."""
+    """The seeded Genius-like instance described in the module docstring. With ``percent`` the weights
+    are percentages (summing to about 100, reservation 100 × ``reservation``) with ``decimals``
+    decimals, so 0 decimals is a meaningful instance (integer percentages)."""
     rng = np.random.default_rng(seed)
     parties = [f"P{i}" for i in range(n_parties)]
     raw = rng.gamma(1.0, size=(n_moves, n_parties))
-    weights = np.round(raw / raw.sum(axis=0), decimals)
+    unit = 100.0 if percent else 1.0
+    weights = np.round(unit * raw / raw.sum(axis=0), decimals)
+    reservation = reservation * unit
     moves = []
     for k in range(n_moves):
         yes_pref = rng.random(n_parties) < 0.5

@@ -14,7 +14,8 @@ so a party with small utilities keeps its resolution), U = max U_i the scale
   compare position by position; at each position keep the packages within ``tol · |best|`` plus one
   grid step of each of the two parties compared (never a tolerance borrowed from another party's scale),
   then move to the next position. Returned: the packages that survive every position.
-* **nash** — max Π_i g_i. Only parties that can gain (S = {i : ideal_i − d_i > tol · U_i}) enter the
+* **nash** — max Π_i g_i^{w_i}, the asymmetric (weighted) Nash solution with each party's ``weight``
+  w_i as exponent (w_i = 1 for all: the symmetric solution). Only parties that can gain (S = {i : ideal_i − d_i > tol · U_i}) enter the
   product, and only packages with ``g_i > tol · U_i`` for i ∈ S and ``g_i ≥ −tol · U_i`` for all i are
   candidates (no party below its disagreement point). When d = r and some package gives everyone a
   strictly positive gain this is exactly argmax Π(u_i − d_i) over acceptable packages. Tied: products
@@ -99,9 +100,15 @@ def egalitarian(ints: IntArray, grid: UtilityGrid, *, tol: float = TIE_TOLERANCE
 
 
 def nash(
-    ints: IntArray, grid: UtilityGrid, ideal: IntArray | None = None, *, tol: float = TIE_TOLERANCE
+    ints: IntArray,
+    grid: UtilityGrid,
+    ideal: IntArray | None = None,
+    *,
+    tol: float = TIE_TOLERANCE,
+    weights: FloatArray | None = None,
 ) -> ConceptChoice:
-    """argmax Π_{i∈S} (u_i − d_i) over packages giving S a strict gain (see module docstring)."""
+    """argmax Π_{i∈S} (u_i − d_i)^{w_i} over packages giving S a strict gain (see module docstring);
+    ``weights`` w (the parties' ``weight``, default 1) make it the asymmetric Nash solution."""
     if ints.shape[0] == 0:
         return _none("no acceptable package")
     top = ideal_point(ints) if ideal is None else ideal
@@ -111,6 +118,8 @@ def nash(
     ok = np.all(gains >= -slack, axis=1) & np.all(gains[:, can_gain] > slack[can_gain], axis=1)
     if not can_gain.any():
         rows = np.flatnonzero(ok)
+        if rows.size == 0:
+            return _none("every acceptable package leaves some party below its disagreement point")
         return ConceptChoice(rows, 1.0, ["no party can gain over its disagreement point: every package ties"])
     cand = np.flatnonzero(ok)
     if cand.size == 0:
@@ -121,12 +130,13 @@ def nash(
     # product of gains normalised by each U_i (in [0, ~1]: no overflow), compared with a relative tolerance
     parties = np.flatnonzero(can_gain)
     norm = grid.units * grid.scale
+    w = np.ones(ints.shape[1]) if weights is None else np.asarray(weights, dtype=np.float64)
     prod = np.ones(cand.size)
     for i in parties:
-        prod *= gains[cand, i] / norm[i]
+        prod *= (gains[cand, i] / norm[i]) ** w[i]
     top_prod = float(prod.max())
     rows = cand[prod >= top_prod * (1.0 - tol)]
-    best = float(top_prod * np.prod(grid.units[parties]))
+    best = float(top_prod * np.prod(grid.units[parties] ** w[parties]))
     notes = []
     if not can_gain.all():
         left_out = int((~can_gain).sum())
@@ -177,6 +187,7 @@ def choose(
     ideal: IntArray | None = None,
     *,
     tol: float = TIE_TOLERANCE,
+    weights: FloatArray | None = None,
 ) -> ConceptChoice:
     """Dispatch on ``concept`` ∈ {nash, ks, egalitarian, welfare}."""
     if concept == "welfare":
@@ -184,7 +195,7 @@ def choose(
     if concept == "egalitarian":
         return egalitarian(ints, grid, tol=tol)
     if concept == "nash":
-        return nash(ints, grid, ideal, tol=tol)
+        return nash(ints, grid, ideal, tol=tol, weights=weights)
     if concept == "ks":
         return ks(ints, grid, ideal, tol=tol)
     raise ValueError(f"unknown concept {concept!r}")

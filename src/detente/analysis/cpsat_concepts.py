@@ -84,6 +84,8 @@ NASH_LOG_SCALE = 1_000_000
 #: Largest scaled gain of the Nash model: a tangent a·z_i − C·g_i with a ≤ 10^11 and
 #: z_i ≤ C·ln(10^11) stays below 2^63.
 NASH_MAGNITUDE = 1e11
+#: Most decimals of a party weight (the exponent of the weighted Nash product).
+WEIGHT_DECIMALS = 3
 #: Ratio between successive tangent points of the initial grid (overestimate ≤ C·(ln ρ)²/8 per party).
 NASH_GRID_RATIO = 1.02
 #: Scale of the ratio in the first Kalai–Smorodinsky solve.
@@ -699,6 +701,21 @@ class NashSearch:
     bound: float | None
 
 
+def nash_exponents(cs: CompiledScenario) -> tuple[IntArray, int]:
+    """The parties' ``weight`` w_i as integer exponents W_i = den · w_i (exact for decimal weights):
+    Π g_i^{w_i} and Π g_i^{W_i} have the same maximisers and ties. Raises for weights with more than
+    :data:`WEIGHT_DECIMALS` decimals (exact certification needs small integer exponents)."""
+    fr = [Fraction(repr(float(w))) for w in cs.weight]
+    den = math.lcm(*(f.denominator for f in fr)) if fr else 1
+    if den > 10**WEIGHT_DECIMALS:
+        raise DetenteError(
+            f"party weights {', '.join(f'{float(w):g}' for w in cs.weight)} have more than {WEIGHT_DECIMALS} "
+            "decimals: round them for the exact Nash solution"
+        )
+    g = math.gcd(den, *(int(f * den) for f in fr))
+    return np.asarray([int(f * den) // g for f in fr], dtype=np.int64), den // g
+
+
 def _nash_model(cs: CompiledScenario, S: list[int]) -> tuple[ScaledModel, list[Any], list[Any]]:
     """Acceptable packages with g_i ≥ 1 (scaled units) for i ∈ S and g_i ≥ 0 for the others; returns the
     model, the gains of S and their log variables z_i (with the initial tangent grid)."""
@@ -715,7 +732,8 @@ def _nash_model(cs: CompiledScenario, S: list[int]) -> tuple[ScaledModel, list[A
         for a in _grid(lo, hi, NASH_GRID_RATIO):
             _tangent(sm.model, z, gains[i], a)
         zs.append(z)
-    sm.model.maximize(sum(zs))
+    W = nash_exponents(cs)[0]
+    sm.model.maximize(sum(int(W[i]) * z for i, z in zip(S, zs, strict=True)))
     return sm, [gains[i] for i in S], zs
 
 
@@ -723,6 +741,7 @@ def _nash_search(cs: CompiledScenario, S: list[int], budget: Budget) -> tuple[Na
     from ortools.sat.python import cp_model
 
     sm, gains, zs = _nash_model(cs, S)
+    W = [int(v) for v in nash_exponents(cs)[0][S]]
     tangents: list[set[int]] = [set() for _ in S]
     out = NashSearch(None, {}, False, None)
     while not budget.expired:
@@ -737,7 +756,7 @@ def _nash_search(cs: CompiledScenario, S: list[int], budget: Budget) -> tuple[Na
         all_gains = sm.int_gains(choices)
         key = tuple(int(all_gains[i]) for i in S)
         out.visited[key] = choices
-        n = math.prod(key)
+        n = math.prod(g**w for g, w in zip(key, W, strict=True))
         for j in range(len(S)):  # Kelley cut: tangent at the gain just seen
             if key[j] not in tangents[j]:
                 tangents[j].add(key[j])
@@ -745,7 +764,11 @@ def _nash_search(cs: CompiledScenario, S: list[int], budget: Budget) -> tuple[Na
         forbid_vector(sm.model, gains, key)
         if out.best is None or n > out.best:
             out.best = n
-            sm.model.add(sum(zs) >= math.floor(NASH_LOG_SCALE * math.log(n) - len(S) - 1e-3))
+            # Σ W_i ⌊C ln g_i⌋ ≥ C ln N − Σ W_i for every package with Π g_i^{W_i} ≥ N
+            sm.model.add(
+                sum(w * z for w, z in zip(W, zs, strict=True))
+                >= math.floor(NASH_LOG_SCALE * math.log(n) - sum(W) - 1e-3)
+            )
     return out, sm
 
 
@@ -837,13 +860,21 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
             started=started,
         )
     assert search.best is not None
-    unit = float(sm.scale) ** len(S)
-    objective = search.best / unit
-    tied = [key for key in search.visited if math.prod(key) == search.best]
+    W, den = nash_exponents(cs)
+    w_sum = float(W[S].sum()) / den
+    # Π (g_i / scale)^{w_i} = exp(ln N / den − Σ w_i · ln scale), N = Π g_i^{W_i} (W = den · w)
+    objective = math.exp(math.log(search.best) / den - w_sum * math.log(sm.scale))
+    unit = float(sm.scale) ** w_sum
+    W_S = [int(W[i]) for i in S]
+    tied = [
+        key for key in search.visited if math.prod(g**w for g, w in zip(key, W_S, strict=True)) == search.best
+    ]
     if not search.proven:
         gap = None
         if search.bound is not None:
-            gap = max(0.0, math.exp((search.bound + len(S)) / NASH_LOG_SCALE) / unit - objective)
+            # bound ≥ Σ W_i z_i ≥ C·ln N − Σ W_i for the optimum N = Π g_i^{W_i}
+            log_n = (search.bound + sum(W_S)) / NASH_LOG_SCALE
+            gap = max(0.0, math.exp(log_n / den) / unit - objective)
         notes.append("work limit reached before optimality was proven")
         return _result(
             cs,

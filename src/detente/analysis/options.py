@@ -8,7 +8,7 @@ than no deal" and ratios between scores are meaningful):
 * egalitarian  E(p) = min_i (u_i(p) − d_i)
 * ks           K(p) = min_i (u_i(p) − d_i) / (u*_i − d_i), with u*_i = max u_i over acceptable packages
                (the ideal point; a party with u*_i = d_i is left out of the minimum)
-* nash         N(p) = (Π_{i∈S} (u_i(p) − d_i))^(1/|S|) when every party in S gains strictly and no
+* nash         N(p) = (Π_{i∈S} (u_i(p) − d_i)^{w_i})^(1/Σ_{i∈S} w_i) (w_i = the party's ``weight``) when every party in S gains strictly and no
                party is below d, else 0; S = the parties that can gain (u*_i > d_i), as in
                :mod:`detente.analysis.concepts`. This geometric mean of the gains has the same
                maximizer as the Nash product and, like the other scores, scales linearly with the
@@ -164,9 +164,10 @@ def concept_scores(
         if not gainers.any():
             return np.zeros(u.shape[0])
         sub = gain[:, gainers]
+        w = cs.weight[gainers]
         ok = np.all(sub > 0, axis=1) & np.all(gain >= -GAIN_TOL, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.log(np.where(sub > 0, sub, 1.0)).mean(axis=1)
+            logs = (np.log(np.where(sub > 0, sub, 1.0)) * w).sum(axis=1) / w.sum()
         return np.asarray(np.where(ok, np.exp(logs), 0.0))
     if concept == "ks":
         if ideal is None:

@@ -271,7 +271,7 @@ def _exact_family(
     out: dict[str, SolveResult] = {}
     for c in concepts:
         t0 = time.perf_counter()
-        choice = _concepts.choose(c, ints, grid, ideal)
+        choice = _concepts.choose(c, ints, grid, ideal, weights=cs.weight)
         shared = t0 - start
         out[c] = _result(
             cs, c, label, choices_of, ints.shape[0], choice, shared + time.perf_counter() - t0, extra[c]
@@ -331,7 +331,7 @@ def _enumeration_via_frontier(
     shared = time.perf_counter() - start
     for c in concepts:
         t0 = time.perf_counter()
-        choice = _concepts.choose(c, ef.ints, grid, ideal)
+        choice = _concepts.choose(c, ef.ints, grid, ideal, weights=cs.weight)
         picked = ef.choices[choice.rows]
         if c == "ks" and choice.rows.size and ideal is not None and choice.objective is not None:
             span = ideal - grid.disagreement
