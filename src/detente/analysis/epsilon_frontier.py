@@ -187,6 +187,13 @@ def frontier_cpsat(cs: CompiledScenario, *, budget: int = 2000, time_limit: floa
     else:
         method = "cp-sat+domination-cuts"
         found, complete, truncated, sm = _search_many(cs, clock, budget)
+    if not complete:  # a frontier cut short still lists every party's extreme point
+        seen = {_int_utilities(sm, c) for c in found}
+        for i in range(cs.n_parties):
+            c = _extreme(cs, i, clock)
+            if c is not None and _int_utilities(sm, c) not in seen:
+                seen.add(_int_utilities(sm, c))
+                found.append(c)
     notes: list[str] = []
     if truncated:
         notes.append(f"stopped at the budget of {budget} points: more nondominated points exist")

@@ -54,6 +54,12 @@ TOLERANCE = 1e-9
 NODES_PER_UNIT = 20_000
 #: Most tied packages listed.
 TIE_LIMIT = 100
+CAPPED = (
+    f"more than {TIE_LIMIT} packages within the tolerance of the optimum: list capped at {TIE_LIMIT} "
+    "(the optimum value is proven)"
+)
+#: Packages listed in the max-min window before the leximin stages take over.
+SMALL_WINDOW = 20
 WALL_STOP = "wall-clock safety stop reached: the answer is incomplete and may differ from run to run"
 NODE_STOP = "node budget reached before the optimum was proven"
 
@@ -373,13 +379,13 @@ def _welfare(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
 
     ties, complete = _ties(cs, make, c, lambda p: sum(ex.utilities(p)), run, TIE_LIMIT)
     objective = float(sum(ex.utilities(ties[0])))
-    notes = [] if complete else ["the list of tied packages may be incomplete"]
+    notes = [] if complete else [CAPPED]
     return _result(
         cs,
         "welfare",
         method,
         run,
-        optimal=complete,
+        optimal=complete or not (run.node_stopped or run.wall_stopped),
         gap=0.0,
         choices=ties,
         objective=objective,
@@ -437,10 +443,19 @@ def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
             m.gain_row(i, objective - tau)
         return m
 
-    chosen, complete = _ties(cs, make, c, lambda p: _leximin_key(ex.gains(p)), run, TIE_LIMIT)
+    chosen, complete = _ties(cs, make, c, lambda p: _leximin_key(ex.gains(p)), run, SMALL_WINDOW)
     notes: list[str] = []
+    proven = complete
     if not complete:
-        notes.append("more candidates at the max-min value may exist: the leximin tie-break is not proven")
+        # many packages at the max-min value: the leximin stages (sums of the k smallest gains)
+        staged = _leximin_stages(cs, run, ex, tau)
+        if staged is None:
+            notes.append("budget reached in the leximin stages: the tie-break is not proven")
+        else:
+            chosen, complete = staged
+            proven = True
+            if not complete:
+                notes.append(f"more than {TIE_LIMIT} packages tie leximin: list capped at {TIE_LIMIT}")
     objective = float(min(ex.gains(chosen[0])))
     sorted_gains = [float(v) for v in _leximin_key(ex.gains(chosen[0]))]
     notes.append("leximin gain vector (sorted): " + ", ".join(f"{v:.12g}" for v in sorted_gains))
@@ -449,13 +464,56 @@ def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         "egalitarian",
         method,
         run,
-        optimal=complete,
+        optimal=proven,
         gap=0.0,
         choices=chosen,
         objective=objective,
         notes=notes,
         started=started,
     )
+
+
+def _ordered_sums(mip: PackageMip, cs: CompiledScenario, k: int) -> dict[int, float]:
+    """Columns of S_k = k·r − Σ_i e_i with e_i ≥ r − g_i, e_i ≥ 0 (Ogryczak): max S_k is the largest sum
+    of the k smallest gains. Returns S_k as {column: coefficient}."""
+    r = mip.add_col(-mip.inf, mip.inf)
+    expr = {r: float(k)}
+    for i in range(cs.n_parties):
+        e = mip.add_col(0.0, mip.inf)
+        mip.gain_row(i, 0.0, {e: 1.0, r: -1.0})  # g_i + e_i − r ≥ 0
+        expr[e] = -1.0
+    return expr
+
+
+def _leximin_stages(
+    cs: CompiledScenario, run: Run, ex: ExactValues, tau: float
+) -> tuple[list[IntArray], bool] | None:
+    """Leximin by stages: stage k maximises S_k with S_1..S_{k−1} held within τ of their optima; the
+    last stage's window (every S_k ≥ S_k* − τ) is then listed and ranked exactly. None on a budget stop."""
+    levels: list[float] = []
+    best: IntArray | None = None
+    P = cs.n_parties
+    for k in range(1, P + 1):
+        mip = PackageMip(cs, run)
+        for j, v in enumerate(levels, start=1):
+            expr = _ordered_sums(mip, cs, j)
+            mip.add_row(np.zeros(cs.n_total_options), v - tau, mip.inf, expr)
+        target = _ordered_sums(mip, cs, k)
+        mip.objective(target)
+        status, c, obj, _b = _best(mip, ex, None)
+        if status != "optimal" or c is None or obj is None:
+            return None
+        levels.append(obj)
+        best = c
+    assert best is not None
+
+    def make() -> PackageMip:
+        m = PackageMip(cs, run)
+        for j, v in enumerate(levels, start=1):
+            m.add_row(np.zeros(cs.n_total_options), v - tau, m.inf, _ordered_sums(m, cs, j))
+        return m
+
+    return _ties(cs, make, best, lambda p: _leximin_key(ex.gains(p)), run, TIE_LIMIT)
 
 
 def ideal_point(cs: CompiledScenario, run: Run) -> tuple[list[Fraction] | None, bool]:
@@ -544,13 +602,13 @@ def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         "ideal point: " + ", ".join(f"{cs.party_ids[i]} {float(ideal[i]):.12g}" for i in range(cs.n_parties))
     )
     if not complete:
-        notes.append("the list of tied packages may be incomplete")
+        notes.append(CAPPED)
     return _result(
         cs,
         "ks",
         method,
         run,
-        optimal=complete,
+        optimal=complete or not (run.node_stopped or run.wall_stopped),
         gap=0.0,
         choices=ties,
         objective=float(rho),
