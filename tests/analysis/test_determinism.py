@@ -49,3 +49,34 @@ def test_analyze_json_identical_idle_and_busy():
     doc = json.loads(first)
     # the work budget is generous enough that the flagship's answers are proven, not cut by a budget
     assert all(s["optimal"] for s in doc["solutions"].values())
+
+
+@pytest.mark.slow
+def test_cold_process_import_is_not_charged_to_the_budget():
+    """A cold process spends time importing OR-Tools before the first solve; the budget is deterministic
+    work, so a small budget still gives the same proven answer as a warm call."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "detente.cli.app",
+        "solve",
+        str(FLAGSHIP),
+        "--concept",
+        "nash",
+        "--method",
+        "cp-sat",
+        "--time-limit",
+        "3",
+        "--format",
+        "json",
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=600)
+    doc = json.loads(out.stdout)
+    assert doc["packages"] and doc["optimal"]
+    from detente.analysis.solve import solve
+    from detente.io.loader import load_scenario
+    from detente.model.compiled import compile_scenario
+
+    cs = compile_scenario(load_scenario(FLAGSHIP))
+    warm = solve(cs, "nash", method="cp-sat", time_limit=3)
+    assert [p.to_json(cs)["choices"] for p in warm.packages] == [p["choices"] for p in doc["packages"]]
