@@ -114,21 +114,28 @@ def is_zone_of_agreement(cs: CompiledScenario, *, time_limit: float = 30.0) -> b
 # frontier
 # ---------------------------------------------------------------------------------------------
 GRID_NOTE = (
-    "utilities were compared on a grid of 12 significant digits per party (some values have more): packages "
-    "closer than that are treated as equal, so the frontier is not claimed exact"
+    "utilities were compared on a grid of 12 significant digits per party and some values have more digits: "
+    "with this many moves the rounding could exceed the tie tolerance, so the frontier is not claimed exact"
 )
+
+
+def grid_exact(cs: CompiledScenario, grid: UtilityGrid) -> bool:
+    """Whether comparisons on ``grid`` decide dominance and ties exactly up to the tie tolerance: every
+    value is on the grid, or the summed rounding (M half steps) stays below TIE_TOLERANCE · U_i."""
+    return grid.exact or bool(cs.n_moves * 0.5 <= TIE_TOLERANCE * float((grid.units * grid.scale).min()))
 
 
 def _frontier_from_exact(
     ef: ExactFrontier, cs: CompiledScenario, budget: int, seconds: float
 ) -> FrontierResult:
-    notes = list(ef.notes) + ([] if ef.grid.exact else [GRID_NOTE])
+    exact = grid_exact(cs, ef.grid)
+    notes = list(ef.notes) + ([] if exact else [GRID_NOTE])
     cut = ef.choices.shape[0] > budget
     if cut:
         notes.append(f"{ef.choices.shape[0]:,} distinct frontier points; listing the first {budget:,}")
     return FrontierResult(
         method="dp",
-        exact=ef.grid.exact,
+        exact=exact,
         truncated=ef.truncated or cut,
         packages=_packages(cs, ef.choices[:budget]),
         n_acceptable=None,
@@ -188,10 +195,11 @@ def frontier(
         choices, _ints, n_acc = enumerated_frontier(cs, grid=g)
         truncated = choices.shape[0] > budget
         notes = [f"{choices.shape[0]:,} frontier packages; listing the first {budget:,}"] if truncated else []
-        notes += [] if g.exact else [GRID_NOTE]
+        exact = grid_exact(cs, g)
+        notes += [] if exact else [GRID_NOTE]
         return FrontierResult(
             method="enumeration",
-            exact=g.exact,
+            exact=exact,
             truncated=truncated,
             packages=_packages(cs, choices[:budget]),
             n_acceptable=n_acc,
