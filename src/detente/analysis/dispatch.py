@@ -9,7 +9,7 @@ that cannot finish in its budget:
 * **dp** (the exact frontier by dynamic programming over constraint components) is started by
   ``auto`` only with at most :data:`DP_AUTO_PARTIES` parties — its frontier grows roughly like
   N^(P−1), so with 6 parties it can grow without bound — when every constraint component has at most
-  :data:`DP_COMPONENT_LIMIT` combinations, and always with the partial-frontier budget
+  :data:`DP_AUTO_COMPONENT_LIMIT` combinations (an explicit ``method="dp"``: :data:`DP_COMPONENT_LIMIT`), and always with the partial-frontier budget
   :data:`DP_AUTO_STATE_LIMIT`: when a fold step would exceed it the program stops at once and the
   policy falls back (:func:`detente.analysis.frontier.dp_frontier` returns None).
 * **milp** (HiGHS) for the questions linear in the option indicators — welfare, egalitarian
@@ -41,6 +41,8 @@ DP_COMPONENT_LIMIT = 2_000_000
 DP_STATE_LIMIT = 4_000_000
 #: ``auto`` starts the dynamic program only with at most this many parties ...
 DP_AUTO_PARTIES = 3
+#: ... when every constraint component has at most this many combinations (each is tabulated in memory) ...
+DP_AUTO_COMPONENT_LIMIT = 1 << 16
 #: ... and with this partial-frontier budget (it stops and falls back as soon as a step would exceed it).
 DP_AUTO_STATE_LIMIT = 1_000_000
 #: Frontier points a CP-SAT frontier search lists by default (deterministic point budget).
@@ -66,7 +68,7 @@ def dp_components_fit(cs: CompiledScenario, limit: int = DP_COMPONENT_LIMIT) -> 
 
 def dp_fits(cs: CompiledScenario) -> bool:
     """Whether ``auto`` may start the (budgeted) dynamic program on this scenario."""
-    return cs.n_parties <= DP_AUTO_PARTIES and dp_components_fit(cs)
+    return cs.n_parties <= DP_AUTO_PARTIES and dp_components_fit(cs, DP_AUTO_COMPONENT_LIMIT)
 
 
 def choose_method(cs: CompiledScenario, question: str) -> MethodChoice:

@@ -248,7 +248,12 @@ def _exact_family(
     start = time.perf_counter()
     extra: dict[str, list[str]] = {c: [] for c in CONCEPTS}
     if method == "enumeration":
-        ef_enum = dp_frontier(cs, budget=PACKAGE_BUDGET, state_limit=DP_AUTO_STATE_LIMIT)
+        # the frontier shortcut only where the dynamic program is cheap (few parties, small components)
+        ef_enum = (
+            dp_frontier(cs, budget=PACKAGE_BUDGET, state_limit=DP_AUTO_STATE_LIMIT)
+            if _dispatch.dp_fits(cs)
+            else None
+        )
         if ef_enum is not None and not ef_enum.truncated:
             return _enumeration_via_frontier(cs, ef_enum, concepts, limit, start)
         ps = enumerate_packages(cs, limit=limit)
