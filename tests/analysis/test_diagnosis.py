@@ -13,9 +13,11 @@ from detente.model.compiled import CompiledScenario, compile_scenario
 from detente.model.scenario import Scenario
 
 try:
-    from test_cpsat_concepts import SETTINGS, scenarios
+    from _oracle import scenarios
+    from test_cpsat_concepts import SETTINGS
 except ImportError:  # tests laid out as a package
-    from .test_cpsat_concepts import SETTINGS, scenarios
+    from ._oracle import scenarios
+    from .test_cpsat_concepts import SETTINGS
 
 
 def brute_minimum_sets(cs: CompiledScenario) -> tuple[int, set[frozenset[tuple[str, int]]], dict]:

@@ -240,3 +240,16 @@ def test_dp_frontier_yes_no_moves_against_reference_fold(n_moves, reservation, d
     g = utility_grid(cs)
     sums = sum(g.values[cs.offsets[k] + ef.choices[:, k]] for k in range(cs.n_moves))
     np.testing.assert_array_equal(ef.ints, sums)
+
+
+def test_package_counts_are_exact_beyond_2_to_the_53():
+    """70 moves whose two options are worth the same to everyone: one frontier vector, 2^70 packages —
+    counted exactly (float64 would round above 2^53)."""
+    from detente.analysis.frontier import dp_frontier
+    from tests.analysis._instances import build
+
+    cs = build([[[1.0, 0.0], [1.0, 0.0]]] * 69 + [[[0.0, 1.0], [0.0, 1.0]]], [0.0, 0.0])
+    ef = dp_frontier(cs, budget=10)
+    assert ef is not None and ef.truncated
+    assert ef.n_packages == 2**70
+    assert f"{2**70:,} frontier packages" in ef.notes[0]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from detente.analysis import dispatch
 from detente.analysis import solve as sv
 from detente.analysis.results import CONCEPTS
 from detente.errors import DetenteError
@@ -80,7 +81,7 @@ def test_no_acceptable_package_gives_empty_result_with_note(fixtures):
 
 
 def test_zone_of_agreement_beyond_enumeration_uses_cp_sat(monkeypatch):
-    monkeypatch.setattr(sv, "AUTO_ENUMERATION_THRESHOLD", 4)
+    monkeypatch.setattr(dispatch, "AUTO_ENUMERATION_OUTCOMES", 4)
     cs = build([[[0.0, 1.0], [1.0, 0.0]]] * 4, [2.0, 2.0])
     assert sv.is_zone_of_agreement(cs)
     cs_none = build([[[0.0, 1.0], [1.0, 0.0]]] * 4, [3.0, 2.0])
@@ -88,7 +89,7 @@ def test_zone_of_agreement_beyond_enumeration_uses_cp_sat(monkeypatch):
 
 
 def test_auto_uses_dp_above_threshold(monkeypatch):
-    monkeypatch.setattr(sv, "AUTO_ENUMERATION_THRESHOLD", 4)
+    monkeypatch.setattr(dispatch, "AUTO_ENUMERATION_OUTCOMES", 4)
     cs = build([[[0.0, 1.0], [1.0, 0.0]]] * 4, [2.0, 2.0])
     r = sv.solve(cs, "egalitarian")
     assert r.method == "dp"

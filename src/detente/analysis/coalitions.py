@@ -254,7 +254,7 @@ class _CpsatEngine:
 
     def __init__(self, cs: CompiledScenario, budget: float) -> None:
         self.cs = cs
-        self.deadline = time.perf_counter() + budget
+        self.work = budget  # deterministic work units left (cpsat_model.new_solver), never the clock
 
     def _model(self, accept: Sequence[int], reject: int | None) -> Any:
         from detente.analysis.cpsat_model import build_package_model
@@ -293,11 +293,10 @@ class _CpsatEngine:
 
         pm = self._model(accept, reject)
         pm.model.maximize(sum(pm.u[i] - int(pm.int_reservation[i]) for i in objective))
-        left = self.deadline - time.perf_counter()
-        solver = new_solver(max(0.2, left), workers=2)
-        solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
+        solver = new_solver(max(0.2, self.work))
         solver.parameters.relative_gap_limit = 1e-3
         status = solver.solve(pm.model)
+        self.work -= solver.response_proto.deterministic_time
         if status == cp_model.INFEASIBLE:
             return False, None
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -3,20 +3,25 @@
 Each function takes the grid utilities ``ints`` (N, P) of candidate packages (from
 :mod:`detente.analysis.enumerate`: integers, ``u = ints / grid.scale``) and returns a
 :class:`ConceptChoice`: the row indices of **every** tied optimum and the objective value.
-Gains are ``g_i = u_i − d_i`` (d = ``cs.disagreement``, which defaults to r). U is the utility scale
+Gains are ``g_i = u_i − d_i`` (d = ``cs.disagreement``, which defaults to r). U_i is party i's own
+utility scale (:func:`~detente.analysis.enumerate.party_scales`; every party has its own integer grid,
+so a party with small utilities keeps its resolution), U = max U_i the scale
 (:func:`~detente.analysis.enumerate.utility_scale`) and ``tol`` = :data:`~detente.analysis.results.TIE_TOLERANCE`.
 
-* **welfare** — max Σ_i u_i. Tied: Σ u within ``tol · U`` of the best.
+* **welfare** — max Σ_i u_i. Tied: Σ u within ``tol · U`` of the best (exact integer sums when every
+  party has the same grid).
 * **egalitarian** — max min_i g_i, ties broken **leximin**: sort each package's gains ascending and
-  compare position by position; at each position keep the packages within ``tol · U`` of the best,
+  compare position by position; at each position keep the packages within ``tol · |best|`` plus one
+  grid step of each of the two parties compared (never a tolerance borrowed from another party's scale),
   then move to the next position. Returned: the packages that survive every position.
-* **nash** — max Π_i g_i. Only parties that can gain (S = {i : ideal_i − d_i > tol · U}) enter the
-  product, and only packages with ``g_i > tol · U`` for i ∈ S and ``g_i ≥ −tol · U`` for all i are
+* **nash** — max Π_i g_i^{w_i}, the asymmetric (weighted) Nash solution with each party's ``weight``
+  w_i as exponent (w_i = 1 for all: the symmetric solution). Only parties that can gain (S = {i : ideal_i − d_i > tol · U_i}) enter the
+  product, and only packages with ``g_i > tol · U_i`` for i ∈ S and ``g_i ≥ −tol · U_i`` for all i are
   candidates (no party below its disagreement point). When d = r and some package gives everyone a
   strictly positive gain this is exactly argmax Π(u_i − d_i) over acceptable packages. Tied: products
   within a relative ``tol`` (Π ≥ (1 − tol) · best). No candidate → no Nash package (a note says why).
 * **ks** (Kalai–Smorodinsky) — max min_{i∈S} (u_i − d_i)/(ideal_i − d_i) with ideal_i = max u_i over the
-  acceptable packages; parties with ``ideal_i − d_i ≤ tol · U`` cannot gain and are left out of the min
+  acceptable packages; parties with ``ideal_i − d_i ≤ tol · U_i`` cannot gain and are left out of the min
   (their ratio is 0/0); if no party can gain, every package ties. Tied: ratios within ``tol`` (the
   objective is already normalised to 1).
 
@@ -63,39 +68,58 @@ def welfare(ints: IntArray, grid: UtilityGrid, *, tol: float = TIE_TOLERANCE) ->
     """argmax Σ_i u_i, every package within ``tol · U`` of the best."""
     if ints.shape[0] == 0:
         return _none("no acceptable package")
-    total = ints.sum(axis=1)
-    best = int(total.max())
-    rows = np.flatnonzero(total >= best - grid.tolerance(tol))
-    return ConceptChoice(rows, best / grid.scale)
+    if np.all(grid.scale == grid.scale[0]):  # one grid: exact integer sums
+        total_int = ints.sum(axis=1)
+        best_int = int(total_int.max())
+        rows = np.flatnonzero(total_int >= best_int - int(grid.tolerance(tol).max()))
+        return ConceptChoice(rows, best_int / float(grid.scale[0]))
+    total = grid.to_float(ints).sum(axis=1)
+    best = float(total.max())
+    rows = np.flatnonzero(total >= best - tol * grid.unit)
+    return ConceptChoice(rows, best)
 
 
 def egalitarian(ints: IntArray, grid: UtilityGrid, *, tol: float = TIE_TOLERANCE) -> ConceptChoice:
     """argmax min_i (u_i − d_i) with leximin tie-breaking (see module docstring)."""
     if ints.shape[0] == 0:
         return _none("no acceptable package")
-    gains = np.sort(ints - grid.disagreement, axis=1)
-    slack = grid.tolerance(tol)
+    # gains in the scenario's units; each entry keeps the grid step of the party it belongs to
+    raw = grid.to_float(ints - grid.disagreement)
+    order = np.argsort(raw, axis=1, kind="stable")
+    gains = np.take_along_axis(raw, order, axis=1)
+    step = (1.0 / grid.scale)[order]
     rows = np.arange(ints.shape[0])
-    objective = int(gains[:, 0].max())
+    objective = float(gains[:, 0].max())
     for j in range(gains.shape[1]):
         col = gains[rows, j]
-        rows = rows[col >= col.max() - slack]
-    return ConceptChoice(rows.astype(np.int64), objective / grid.scale)
+        top = int(np.argmax(col))
+        # tied: within tol relative to the value, plus one grid step of each party compared
+        slack = tol * abs(float(col[top])) + step[rows, j] + step[rows[top], j]
+        rows = rows[col >= col[top] - slack]
+    return ConceptChoice(rows.astype(np.int64), objective)
 
 
 def nash(
-    ints: IntArray, grid: UtilityGrid, ideal: IntArray | None = None, *, tol: float = TIE_TOLERANCE
+    ints: IntArray,
+    grid: UtilityGrid,
+    ideal: IntArray | None = None,
+    *,
+    tol: float = TIE_TOLERANCE,
+    weights: FloatArray | None = None,
 ) -> ConceptChoice:
-    """argmax Π_{i∈S} (u_i − d_i) over packages giving S a strict gain (see module docstring)."""
+    """argmax Π_{i∈S} (u_i − d_i)^{w_i} over packages giving S a strict gain (see module docstring);
+    ``weights`` w (the parties' ``weight``, default 1) make it the asymmetric Nash solution."""
     if ints.shape[0] == 0:
         return _none("no acceptable package")
     top = ideal_point(ints) if ideal is None else ideal
     slack = grid.tolerance(tol)
     gains = ints - grid.disagreement
     can_gain = (top - grid.disagreement) > slack
-    ok = np.all(gains >= -slack, axis=1) & np.all(gains[:, can_gain] > slack, axis=1)
+    ok = np.all(gains >= -slack, axis=1) & np.all(gains[:, can_gain] > slack[can_gain], axis=1)
     if not can_gain.any():
         rows = np.flatnonzero(ok)
+        if rows.size == 0:
+            return _none("every acceptable package leaves some party below its disagreement point")
         return ConceptChoice(rows, 1.0, ["no party can gain over its disagreement point: every package ties"])
     cand = np.flatnonzero(ok)
     if cand.size == 0:
@@ -103,15 +127,16 @@ def nash(
             "no acceptable package gives every party that can gain a strictly positive gain over its "
             "disagreement point, so the Nash product is 0 everywhere"
         )
-    # product of gains normalised by U (in [0, ~1]: no overflow), compared with a relative tolerance
-    sub = gains[cand][:, can_gain] if not can_gain.all() else gains[cand]
-    norm = grid.unit * grid.scale
+    # product of gains normalised by each U_i (in [0, ~1]: no overflow), compared with a relative tolerance
+    parties = np.flatnonzero(can_gain)
+    norm = grid.units * grid.scale
+    w = np.ones(ints.shape[1]) if weights is None else np.asarray(weights, dtype=np.float64)
     prod = np.ones(cand.size)
-    for j in range(sub.shape[1]):
-        prod *= sub[:, j] / norm
+    for i in parties:
+        prod *= (gains[cand, i] / norm[i]) ** w[i]
     top_prod = float(prod.max())
     rows = cand[prod >= top_prod * (1.0 - tol)]
-    best = float(top_prod * grid.unit ** sub.shape[1])
+    best = float(top_prod * np.prod(grid.units[parties] ** w[parties]))
     notes = []
     if not can_gain.all():
         left_out = int((~can_gain).sum())
@@ -162,6 +187,7 @@ def choose(
     ideal: IntArray | None = None,
     *,
     tol: float = TIE_TOLERANCE,
+    weights: FloatArray | None = None,
 ) -> ConceptChoice:
     """Dispatch on ``concept`` ∈ {nash, ks, egalitarian, welfare}."""
     if concept == "welfare":
@@ -169,7 +195,7 @@ def choose(
     if concept == "egalitarian":
         return egalitarian(ints, grid, tol=tol)
     if concept == "nash":
-        return nash(ints, grid, ideal, tol=tol)
+        return nash(ints, grid, ideal, tol=tol, weights=weights)
     if concept == "ks":
         return ks(ints, grid, ideal, tol=tol)
     raise ValueError(f"unknown concept {concept!r}")

@@ -41,15 +41,17 @@ rounded model only: ``optimal`` is False, with a note and, for welfare and egali
 
 Ties are exact (equal integer sums, sorted vectors, fractions, products in the scaled model), where
 :mod:`detente.analysis.concepts` compares floats with a 10^-9 tolerance; both agree unless two distinct
-values are within that tolerance. Every tied package is returned (up to ``tie_limit``; the notes say when the list was capped). Solver:
-:func:`~detente.analysis.cpsat_model.new_solver` (fixed seed) with two workers, reduced-cost branching
-and the default LP search (see ``SUBSOLVERS``). Two workers may return a different optimal package from
-run to run, but since every tied package is listed the answer is the same unless a list is capped or a
-time limit is hit.
+values are within that tolerance. Every tied package is returned (up to ``tie_limit``; the notes say when the list was capped).
+
+**Determinism.** Every solve uses :func:`~detente.analysis.cpsat_model.new_solver`: one worker, a fixed
+seed and a *deterministic* work limit (:class:`Budget`, CP-SAT's ``max_deterministic_time``), so the same
+input gives the same answer on an idle and on a busy machine. A wall-clock safety stop remains; when it
+fires the answer is marked not optimal and a note says so (:data:`WALL_STOP_NOTE`).
 """
 
 from __future__ import annotations
 
+import decimal
 import itertools
 import math
 import time
@@ -60,7 +62,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detente.analysis.cpsat_model import PackageModel, build_package_model, integer_scale, new_solver
+from detente.analysis.cpsat_model import (
+    PackageModel,
+    build_package_model,
+    integer_scale,
+    new_solver,
+    wall_stopped,
+)
 from detente.analysis.results import CONCEPTS, Package, SolveResult
 from detente.errors import DetenteError
 from detente.model.compiled import IntArray
@@ -73,6 +81,11 @@ if TYPE_CHECKING:
 
 #: Scale of the logarithm in the Nash outer approximation (z_i ≈ C·ln g_i).
 NASH_LOG_SCALE = 1_000_000
+#: Largest scaled gain of the Nash model: a tangent a·z_i − C·g_i with a ≤ 10^11 and
+#: z_i ≤ C·ln(10^11) stays below 2^63.
+NASH_MAGNITUDE = 1e11
+#: Most decimals of a party weight (the exponent of the weighted Nash product).
+WEIGHT_DECIMALS = 3
 #: Ratio between successive tangent points of the initial grid (overestimate ≤ C·(ln ρ)²/8 per party).
 NASH_GRID_RATIO = 1.02
 #: Scale of the ratio in the first Kalai–Smorodinsky solve.
@@ -80,30 +93,50 @@ KS_RATIO_SCALE = 10_000
 #: Leximin stage k uses explicit k-subset sums when there are at most this many subsets, else ordered sums.
 LEXIMIN_SUBSETS = 200
 STOPPED = "stopped"
-TIMEOUT_TIES = "time limit reached while listing tied packages"
-TIMEOUT_OPTIMUM = "time limit reached before the optimum was proven"
-#: CP-SAT subsolvers, one per worker: branching on LP reduced costs (measured 3–20× faster than the
-#: default on the max-min and log-tangent models) next to the default LP search, which keeps the search
-#: complete where reduced-cost branching alone stalls (it can crawl on objectives with a huge range).
-SUBSOLVERS = ("reduced_costs", "default_lp")
+WALL_STOP_NOTE = (
+    "wall-clock safety stop reached (the machine was much slower than the work budget assumes): "
+    "the answer is incomplete and may differ from run to run"
+)
+TIMEOUT_TIES = "work limit reached while listing tied packages"
+TIMEOUT_OPTIMUM = "work limit reached before the optimum was proven"
 
 
 @dataclass
 class Budget:
-    """Wall-clock budget shared by the successive solves of one call."""
+    """Deterministic work budget shared by the successive solves of one call.
 
+    ``work`` is in CP-SAT deterministic time units (about a second each on an idle machine); every
+    solve gets what is left of it as ``max_deterministic_time`` and its measured deterministic time is
+    subtracted afterwards, so where a search stops never depends on the clock or the machine's load.
+    ``deadline`` is only a wall-clock safety stop (:func:`~detente.analysis.cpsat_model.safety_seconds`);
+    ``wall_stopped`` records that it fired (callers then mark the answer incomplete and say so).
+    """
+
+    work: float
     deadline: float
+    wall_stopped: bool = False
 
     @classmethod
-    def of(cls, seconds: float) -> Budget:
-        return cls(time.perf_counter() + seconds)
+    def of(cls, work: float, *, wall: float | None = None) -> Budget:
+        """A budget of ``work`` units; the wall-clock safety stop starts now."""
+        from detente.analysis.cpsat_model import safety_seconds
+
+        return cls(float(work), time.perf_counter() + (safety_seconds(work) if wall is None else wall))
+
+    def wall_left(self) -> float:
+        return max(0.0, self.deadline - time.perf_counter())
 
     def left(self) -> float:
-        return max(0.0, self.deadline - time.perf_counter())
+        return max(0.0, self.work)
+
+    def spend(self, units: float) -> None:
+        self.work -= float(units)
 
     @property
     def expired(self) -> bool:
-        return self.left() <= 0.0
+        if self.wall_left() <= 0.0:
+            self.wall_stopped = True
+        return self.work <= 0.0 or self.wall_stopped
 
 
 @dataclass
@@ -137,9 +170,18 @@ class ScaledModel:
         return np.asarray(g - self.int_disagreement, dtype=np.int64)
 
 
-def scaled_model(cs: CompiledScenario, *, acceptable: bool = True, relaxable: bool = False) -> ScaledModel:
-    """:func:`build_package_model` with a scale that also covers the disagreement points."""
-    s = integer_scale(np.concatenate([cs.values.ravel(), cs.reservation, cs.disagreement]))
+def scaled_model(
+    cs: CompiledScenario, *, acceptable: bool = True, relaxable: bool = False, magnitude: float | None = None
+) -> ScaledModel:
+    """:func:`build_package_model` with a scale that also covers the disagreement points, with up to
+    12 decimals when the scaled utilities stay below ``magnitude`` (default
+    :data:`~detente.analysis.cpsat_model.INT_SAFE` over the largest attainable |u|)."""
+    from detente.analysis.cpsat_model import INT_SAFE
+    from detente.analysis.enumerate import utility_scale
+
+    reach = utility_scale(cs) * (1 + cs.n_parties)
+    limit = reach if magnitude is None else reach * INT_SAFE / magnitude
+    s = integer_scale(np.concatenate([cs.values.ravel(), cs.reservation, cs.disagreement]), magnitude=limit)
     pm = build_package_model(cs, acceptable=acceptable, relaxable=relaxable, scale=s)
     d_scaled = cs.disagreement * s
     int_d = np.round(d_scaled).astype(np.int64)
@@ -159,13 +201,15 @@ def scaled_model(cs: CompiledScenario, *, acceptable: bool = True, relaxable: bo
 
 
 def solve(sm: ScaledModel, budget: Budget, *, seed: int = 0) -> tuple[int, cp_model.CpSolver]:
-    """Solve ``sm``'s model within what is left of ``budget``; returns (status, solver)."""
+    """Solve ``sm``'s model within what is left of ``budget`` (deterministic work, fixed seed, one
+    worker); returns (status, solver) and charges the solve's deterministic time to the budget."""
     from ortools.sat.python import cp_model
 
-    solver = new_solver(max(budget.left(), 0.01), seed=seed, workers=len(SUBSOLVERS))
-    for name in SUBSOLVERS:
-        solver.parameters.subsolvers.append(name)
+    solver = new_solver(max(budget.left(), 1e-3), seed=seed, wall_limit=max(budget.wall_left(), 1e-3))
     status = solver.solve(sm.model)
+    budget.spend(solver.response_proto.deterministic_time)
+    if wall_stopped(solver):
+        budget.wall_stopped = True
     if status == cp_model.MODEL_INVALID:
         raise DetenteError(
             f"CP-SAT rejected the model ({sm.model.validate()}): utilities scaled by {sm.scale} may be too "
@@ -289,7 +333,7 @@ def _none_acceptable(
             notes=notes,
             started=started,
         )
-    notes = ["time limit reached before any acceptable package was found"]
+    notes = ["work limit reached before any acceptable package was found"]
     return _result(
         cs, concept, method, optimal=False, gap=None, choices=[], objective=None, notes=notes, started=started
     )
@@ -334,7 +378,7 @@ def _welfare(cs: CompiledScenario, budget: Budget, tie_limit: int, started: floa
             gap=gap,
             choices=[best],
             objective=float(cs.utilities(best).sum()),
-            notes=notes + ["time limit reached"],
+            notes=notes + ["work limit reached"],
             started=started,
         )
 
@@ -429,7 +473,7 @@ def _egalitarian(cs: CompiledScenario, budget: Budget, tie_limit: int, started: 
                     notes=notes + [TIMEOUT_OPTIMUM],
                     started=started,
                 )
-            notes.append(f"time limit reached at leximin stage {k + 1}: max-min is proven, tie-break is not")
+            notes.append(f"work limit reached at leximin stage {k + 1}: max-min is proven, tie-break is not")
             break
         levels.append(round(solver.objective_value))
         sm.model.add(s_k >= levels[-1])
@@ -476,7 +520,7 @@ def _egalitarian(cs: CompiledScenario, budget: Budget, tie_limit: int, started: 
             gap=0.0,
             choices=ties,
             objective=objective,
-            notes=notes + ["time limit reached at the last leximin stage: max-min is proven"],
+            notes=notes + ["work limit reached at the last leximin stage: max-min is proven"],
             started=started,
         )
     sorted_gains = np.sort(gains) / sm.scale
@@ -536,7 +580,7 @@ def _ks(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) ->
     if left_out:
         notes.append("left out of the ratio (ideal ≤ disagreement point): " + ", ".join(left_out))
     if not proven:
-        notes.append("time limit reached while computing the ideal point")
+        notes.append("work limit reached while computing the ideal point")
 
     def ratio(choices: IntArray) -> Fraction:
         g = sm0.int_gains(choices)
@@ -599,7 +643,7 @@ def _ks(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) ->
                 rho = ratio(best)
                 continue
             if status != cp_model.INFEASIBLE:
-                why = "time limit reached before the ratio was proven optimal"
+                why = "work limit reached before the ratio was proven optimal"
                 proven = False
         elif why is not None:
             proven = False
@@ -626,9 +670,18 @@ def _ks(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) ->
 # ----- Nash ---------------------------------------------------------------------------------------------
 
 
+def tangent_constant(a: int) -> int:
+    """⌈C·a·(ln a − 1)⌉ + 1, computed with 50 significant digits (:mod:`decimal`), so the +1 safety
+    margin survives constants far above 2^53 where a float would round by more than 1."""
+    with decimal.localcontext() as ctx:
+        ctx.prec = 50
+        exact = decimal.Decimal(NASH_LOG_SCALE) * a * (decimal.Decimal(a).ln() - 1)
+        return int(exact.to_integral_value(rounding=decimal.ROUND_CEILING)) + 1
+
+
 def _tangent(model: cp_model.CpModel, z: Any, g: Any, a: int) -> None:
     """z ≤ C·ln a + C·(g − a)/a, in integers: a·z − C·g ≤ ⌈C·a·(ln a − 1)⌉ + 1 (an over-estimate)."""
-    model.add(a * z - NASH_LOG_SCALE * g <= math.ceil(NASH_LOG_SCALE * a * (math.log(a) - 1.0)) + 1)
+    model.add(a * z - NASH_LOG_SCALE * g <= tangent_constant(a))
 
 
 def _grid(lo: int, hi: int, ratio: float) -> list[int]:
@@ -648,10 +701,25 @@ class NashSearch:
     bound: float | None
 
 
+def nash_exponents(cs: CompiledScenario) -> tuple[IntArray, int]:
+    """The parties' ``weight`` w_i as integer exponents W_i = den · w_i (exact for decimal weights):
+    Π g_i^{w_i} and Π g_i^{W_i} have the same maximisers and ties. Raises for weights with more than
+    :data:`WEIGHT_DECIMALS` decimals (exact certification needs small integer exponents)."""
+    fr = [Fraction(repr(float(w))) for w in cs.weight]
+    den = math.lcm(*(f.denominator for f in fr)) if fr else 1
+    if den > 10**WEIGHT_DECIMALS:
+        raise DetenteError(
+            f"party weights {', '.join(f'{float(w):g}' for w in cs.weight)} have more than {WEIGHT_DECIMALS} "
+            "decimals: round them for the exact Nash solution"
+        )
+    g = math.gcd(den, *(int(f * den) for f in fr))
+    return np.asarray([int(f * den) // g for f in fr], dtype=np.int64), den // g
+
+
 def _nash_model(cs: CompiledScenario, S: list[int]) -> tuple[ScaledModel, list[Any], list[Any]]:
     """Acceptable packages with g_i ≥ 1 (scaled units) for i ∈ S and g_i ≥ 0 for the others; returns the
     model, the gains of S and their log variables z_i (with the initial tangent grid)."""
-    sm = scaled_model(cs)
+    sm = scaled_model(cs, magnitude=NASH_MAGNITUDE)
     gains = sm.gains()
     for i, g in enumerate(gains):
         if i not in S:
@@ -664,7 +732,8 @@ def _nash_model(cs: CompiledScenario, S: list[int]) -> tuple[ScaledModel, list[A
         for a in _grid(lo, hi, NASH_GRID_RATIO):
             _tangent(sm.model, z, gains[i], a)
         zs.append(z)
-    sm.model.maximize(sum(zs))
+    W = nash_exponents(cs)[0]
+    sm.model.maximize(sum(int(W[i]) * z for i, z in zip(S, zs, strict=True)))
     return sm, [gains[i] for i in S], zs
 
 
@@ -672,6 +741,7 @@ def _nash_search(cs: CompiledScenario, S: list[int], budget: Budget) -> tuple[Na
     from ortools.sat.python import cp_model
 
     sm, gains, zs = _nash_model(cs, S)
+    W = [int(v) for v in nash_exponents(cs)[0][S]]
     tangents: list[set[int]] = [set() for _ in S]
     out = NashSearch(None, {}, False, None)
     while not budget.expired:
@@ -686,7 +756,7 @@ def _nash_search(cs: CompiledScenario, S: list[int], budget: Budget) -> tuple[Na
         all_gains = sm.int_gains(choices)
         key = tuple(int(all_gains[i]) for i in S)
         out.visited[key] = choices
-        n = math.prod(key)
+        n = math.prod(g**w for g, w in zip(key, W, strict=True))
         for j in range(len(S)):  # Kelley cut: tangent at the gain just seen
             if key[j] not in tangents[j]:
                 tangents[j].add(key[j])
@@ -694,7 +764,11 @@ def _nash_search(cs: CompiledScenario, S: list[int], budget: Budget) -> tuple[Na
         forbid_vector(sm.model, gains, key)
         if out.best is None or n > out.best:
             out.best = n
-            sm.model.add(sum(zs) >= math.floor(NASH_LOG_SCALE * math.log(n) - len(S) - 1e-3))
+            # Σ W_i ⌊C ln g_i⌋ ≥ C ln N − Σ W_i for every package with Π g_i^{W_i} ≥ N
+            sm.model.add(
+                sum(w * z for w, z in zip(W, zs, strict=True))
+                >= math.floor(NASH_LOG_SCALE * math.log(n) - sum(W) - 1e-3)
+            )
     return out, sm
 
 
@@ -757,7 +831,7 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
         search, sm = _nash_search(cs, S, budget)
         if search.best is None:
             notes.append(
-                "time limit reached before any package was found"
+                "work limit reached before any package was found"
                 if not search.proven
                 else "no acceptable package gives every party that can gain a strict gain"
             )
@@ -773,7 +847,7 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
                 started=started,
             )
     elif search.best is None:
-        notes.append("time limit reached before any package was found")
+        notes.append("work limit reached before any package was found")
         return _result(
             cs,
             "nash",
@@ -786,14 +860,22 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
             started=started,
         )
     assert search.best is not None
-    unit = float(sm.scale) ** len(S)
-    objective = search.best / unit
-    tied = [key for key in search.visited if math.prod(key) == search.best]
+    W, den = nash_exponents(cs)
+    w_sum = float(W[S].sum()) / den
+    # Π (g_i / scale)^{w_i} = exp(ln N / den − Σ w_i · ln scale), N = Π g_i^{W_i} (W = den · w)
+    objective = math.exp(math.log(search.best) / den - w_sum * math.log(sm.scale))
+    unit = float(sm.scale) ** w_sum
+    W_S = [int(W[i]) for i in S]
+    tied = [
+        key for key in search.visited if math.prod(g**w for g, w in zip(key, W_S, strict=True)) == search.best
+    ]
     if not search.proven:
         gap = None
         if search.bound is not None:
-            gap = max(0.0, math.exp((search.bound + len(S)) / NASH_LOG_SCALE) / unit - objective)
-        notes.append("time limit reached before optimality was proven")
+            # bound ≥ Σ W_i z_i ≥ C·ln N − Σ W_i for the optimum N = Π g_i^{W_i}
+            log_n = (search.bound + sum(W_S)) / NASH_LOG_SCALE
+            gap = max(0.0, math.exp(log_n / den) / unit - objective)
+        notes.append("work limit reached before optimality was proven")
         return _result(
             cs,
             "nash",
@@ -861,5 +943,13 @@ def solve_cpsat(
         raise DetenteError(f"unknown solution concept {concept!r}: choose one of {', '.join(CONCEPTS)}")
     if tie_limit < 1:
         raise DetenteError(f"tie_limit must be at least 1 (got {tie_limit})")
+    from ortools.sat.python import cp_model  # noqa: F401  (the import is not charged to the safety clock)
+
     started = time.perf_counter()
-    return _SOLVERS[concept](cs, Budget.of(time_limit), tie_limit, started)
+    budget = Budget.of(time_limit)
+    result = _SOLVERS[concept](cs, budget, tie_limit, started)
+    if budget.wall_stopped:
+        import dataclasses
+
+        return dataclasses.replace(result, optimal=False, notes=[*result.notes, WALL_STOP_NOTE])
+    return result

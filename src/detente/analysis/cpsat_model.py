@@ -32,16 +32,33 @@ if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
 
 MAX_DECIMALS = 6
+#: Most decimals used when the model's magnitude allows it (see :func:`integer_scale`).
+MAX_DECIMALS_WIDE = 12
+#: Largest scaled magnitude of a linear expression (well inside 64 bits, with room for sums).
+INT_SAFE = 1e15
 
 
-def integer_scale(values: npt.NDArray[np.float64], *, max_decimals: int = MAX_DECIMALS) -> int:
-    """Smallest power of ten (≤ 10^max_decimals) that makes every value an integer (within 1e-9)."""
-    for d in range(max_decimals + 1):
+def integer_scale(
+    values: npt.NDArray[np.float64], *, max_decimals: int = MAX_DECIMALS, magnitude: float | None = None
+) -> int:
+    """Smallest power of ten (≤ 10^max_decimals) that makes every value an integer (each within
+    10^-6 + 10^-12 of its own magnitude, i.e. float noise only).
+
+    With ``magnitude`` (the largest |sum| the model can reach), up to 12 decimals are allowed as long
+    as ``magnitude · scale`` stays below :data:`INT_SAFE` (so 12-decimal Genius weights keep an exact
+    certificate when they fit in 64-bit integers), and never more than fits (values are then rounded,
+    and callers say the answer is optimal for the rounded values only).
+    """
+    top = max_decimals
+    if magnitude is not None and magnitude > 0:
+        top = max(0, min(MAX_DECIMALS_WIDE, int(math.floor(math.log10(INT_SAFE / magnitude)))))
+    for d in range(top + 1):
         s = 10**d
         scaled = values * s
-        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * max(1.0, float(np.abs(scaled).max(initial=0)))):
+        # each value on its own (a tolerance relative to the largest value would hide small ones)
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-6 + 1e-12 * np.abs(scaled)):
             return s
-    return 10**max_decimals
+    return 10**top
 
 
 @dataclass
@@ -149,12 +166,43 @@ def build_package_model(
     )
 
 
-def new_solver(time_limit: float = 30.0, *, workers: int = 2, seed: int = 0) -> cp_model.CpSolver:
-    """A CP-SAT solver with a time limit, a fixed seed (deterministic) and ``workers`` threads."""
+#: CP-SAT workers. One worker with a fixed seed and a deterministic time limit is fully deterministic
+#: (several workers race, so their answer can depend on machine load).
+WORKERS = 1
+#: The wall-clock safety stop is this many times the deterministic budget (plus :data:`SAFETY_MARGIN` s):
+#: it only fires on a machine several times slower than the reference, and then the answer says so.
+SAFETY_FACTOR = 10.0
+SAFETY_MARGIN = 10.0
+
+
+def safety_seconds(work: float) -> float:
+    """Wall-clock safety stop (seconds) for a deterministic budget of ``work`` units."""
+    return SAFETY_FACTOR * float(work) + SAFETY_MARGIN
+
+
+def new_solver(
+    time_limit: float = 30.0, *, workers: int = WORKERS, seed: int = 0, wall_limit: float | None = None
+) -> cp_model.CpSolver:
+    """A deterministic CP-SAT solver: fixed ``seed``, ``workers`` threads (1 by default: deterministic)
+    and a **deterministic** time limit of ``time_limit`` work units (CP-SAT's ``max_deterministic_time``,
+    about one second each on an idle machine) so the answer never depends on the clock or the load.
+    ``wall_limit`` (default :func:`safety_seconds`) is only a safety stop."""
     from ortools.sat.python import cp_model
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.max_deterministic_time = float(time_limit)
+    solver.parameters.max_time_in_seconds = float(
+        safety_seconds(time_limit) if wall_limit is None else wall_limit
+    )
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     return solver
+
+
+def wall_stopped(solver: cp_model.CpSolver) -> bool:
+    """Whether the last solve ended on the wall-clock safety stop rather than on its work budget."""
+    params = solver.parameters
+    dtime = solver.response_proto.deterministic_time
+    return bool(
+        solver.wall_time >= 0.98 * params.max_time_in_seconds and dtime < params.max_deterministic_time
+    )

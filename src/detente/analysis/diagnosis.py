@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detente.analysis.cpsat_concepts import Budget, has_solution, scaled_model, solve
+from detente.analysis.cpsat_concepts import WALL_STOP_NOTE, Budget, has_solution, scaled_model, solve
 from detente.analysis.results import Package
 
 if TYPE_CHECKING:
@@ -192,6 +192,9 @@ def diagnose(
     method = "cp-sat+min-relaxation"
 
     def finish(**kw: Any) -> Diagnosis:
+        if budget.wall_stopped:
+            kw["optimal"] = False
+            kw["notes"] = [*kw.get("notes", []), WALL_STOP_NOTE]
         return Diagnosis(method=method, seconds=time.perf_counter() - started, **kw)
 
     sm = scaled_model(cs)
@@ -202,7 +205,7 @@ def diagnose(
         found = binding_red_lines(cs, budget) if binding else None
         optimal = found is None or found[1]
         if not optimal:
-            notes.append("time limit reached while testing red lines: the binding list may be incomplete")
+            notes.append("work limit reached while testing red lines: the binding list may be incomplete")
         return finish(
             feasible=True,
             optimal=optimal,
@@ -211,7 +214,7 @@ def diagnose(
             notes=notes,
         )
     if status != cp_model.INFEASIBLE:
-        return finish(feasible=None, optimal=False, notes=notes + ["time limit reached"])
+        return finish(feasible=None, optimal=False, notes=notes + ["work limit reached"])
 
     def relaxable_model() -> tuple[Any, list[Any], list[tuple[str, int]]]:
         """Model with enforcement literals; returns (scaled model, literals, what each one is)."""
@@ -234,7 +237,7 @@ def diagnose(
     if not has_solution(status):
         note = "even relaxing every red line, rule and reservation value leaves no package (prerequisites)"
         if status != cp_model.INFEASIBLE:
-            note = "time limit reached"
+            note = "work limit reached"
         return finish(feasible=False, optimal=False, notes=notes + [note])
     optimal = status == cp_model.OPTIMAL
     size = round(solver.objective_value)
@@ -262,7 +265,7 @@ def diagnose(
         notes.append(
             f"more than {max_alternatives} alternative minimum sets: list capped"
             if len(sets) >= max_alternatives
-            else "time limit reached while listing alternative minimum sets"
+            else "work limit reached while listing alternative minimum sets"
         )
     return finish(
         feasible=False,

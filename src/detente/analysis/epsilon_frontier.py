@@ -15,7 +15,8 @@ per nondominated utility vector (packages with the same vector are interchangeab
   u_i ≥ f_i + 1, a disjunction of P literals). The maximiser q is nondominated: a package dominating q
   would have a larger sum, and it is either outside the search space — then some f weakly dominates it,
   hence q — or inside it, contradicting optimality. Each solve yields a new point; when CP-SAT proves the
-  search space empty, F is the whole frontier.
+  search space empty, F is the whole frontier. F starts with every party's extreme point (max u_i,
+  then max Σ u), so a frontier cut short by its point budget still spans every party's range.
 
 Every point is proven nondominated by an OPTIMAL CP-SAT status. The run stops at ``budget`` points
 (``truncated=True``) or at the time limit (``exact=False``); in both cases the points listed are still
@@ -30,7 +31,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from detente.analysis.cpsat_concepts import Budget, ScaledModel, has_solution, scaled_model, solve
+from detente.analysis.cpsat_concepts import (
+    WALL_STOP_NOTE,
+    Budget,
+    ScaledModel,
+    has_solution,
+    scaled_model,
+    solve,
+)
 from detente.analysis.results import FrontierResult, Package
 from detente.errors import DetenteError
 
@@ -103,15 +111,53 @@ def _sweep_two(
         eps = _int_utilities(s, choices)[1] + 1
 
 
+def _extreme(cs: CompiledScenario, i: int, budget: Budget) -> np.ndarray | None:
+    """Party i's extreme point: max u_i, then max Σ_j u_j among those (nondominated), or None."""
+    from ortools.sat.python import cp_model
+
+    s = scaled_model(cs)
+    s.model.maximize(s.pm.u[i])
+    status, solver = solve(s, budget)
+    if status != cp_model.OPTIMAL:
+        return None
+    s.model.add(s.pm.u[i] >= round(solver.objective_value))
+    s.model.clear_objective()
+    s.model.maximize(sum(s.pm.u))
+    status, solver = solve(s, budget)
+    return s.pm.choices(solver) if status == cp_model.OPTIMAL else None
+
+
 def _search_many(
     cs: CompiledScenario, budget: Budget, limit: int
 ) -> tuple[list[np.ndarray], bool, bool, ScaledModel]:
-    """P-party domination-avoiding search. Returns (packages, complete, truncated, model)."""
+    """P-party domination-avoiding search, seeded with every party's extreme point (so even a
+    truncated frontier spans each party's full range). Returns (packages, complete, truncated, model)."""
 
     sm = scaled_model(cs)
     model, u = sm.model, sm.pm.u
     model.maximize(sum(u))
     found: list[np.ndarray] = []
+    seen: set[tuple[int, ...]] = set()
+
+    def exclude(choices: np.ndarray) -> None:
+        point = _int_utilities(sm, choices)
+        if point in seen:
+            return
+        seen.add(point)
+        found.append(choices)
+        better = []
+        for i, f in enumerate(point):
+            b = model.new_bool_var("")
+            model.add(u[i] >= f + 1).only_enforce_if(b)
+            better.append(b)
+        model.add_bool_or(better)
+
+    for i in range(cs.n_parties):
+        if budget.expired:
+            break
+        c = _extreme(cs, i, budget)
+        if c is not None:
+            exclude(c)
     while True:
         if budget.expired:
             return found, False, False, sm
@@ -119,15 +165,7 @@ def _search_many(
         stop = _stop_state(status, len(found), limit)
         if stop is not None:
             return found, *stop, sm
-        choices = sm.pm.choices(solver)
-        found.append(choices)
-        point = _int_utilities(sm, choices)
-        better = []
-        for i, f in enumerate(point):
-            b = model.new_bool_var("")
-            model.add(u[i] >= f + 1).only_enforce_if(b)
-            better.append(b)
-        model.add_bool_or(better)
+        exclude(sm.pm.choices(solver))
 
 
 def frontier_cpsat(cs: CompiledScenario, *, budget: int = 2000, time_limit: float = 60.0) -> FrontierResult:
@@ -139,6 +177,8 @@ def frontier_cpsat(cs: CompiledScenario, *, budget: int = 2000, time_limit: floa
     """
     if budget < 1:
         raise DetenteError(f"the frontier budget must be at least 1 point (got {budget})")
+    from ortools.sat.python import cp_model  # noqa: F401  (imported before the safety clock starts)
+
     started = time.perf_counter()
     clock = Budget.of(time_limit)
     if cs.n_parties == 2:
@@ -147,11 +187,21 @@ def frontier_cpsat(cs: CompiledScenario, *, budget: int = 2000, time_limit: floa
     else:
         method = "cp-sat+domination-cuts"
         found, complete, truncated, sm = _search_many(cs, clock, budget)
+    if not complete:  # a frontier cut short still lists every party's extreme point
+        seen = {_int_utilities(sm, c) for c in found}
+        for i in range(cs.n_parties):
+            c = _extreme(cs, i, clock)
+            if c is not None and _int_utilities(sm, c) not in seen:
+                seen.add(_int_utilities(sm, c))
+                found.append(c)
     notes: list[str] = []
     if truncated:
         notes.append(f"stopped at the budget of {budget} points: more nondominated points exist")
     elif not complete:
-        notes.append("time limit reached: the points listed are nondominated, but the list is incomplete")
+        notes.append("work limit reached: the points listed are nondominated, but the list is incomplete")
+    if clock.wall_stopped:
+        complete = False
+        notes.append(WALL_STOP_NOTE)
     if not sm.exact:
         notes.append(
             f"values were rounded to 1/{sm.scale} for CP-SAT: the frontier is exact for rounded values"

@@ -44,6 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.analysis._pareto_kernel import nondominated_sorted_3d
+from detente.analysis.dispatch import DP_COMPONENT_LIMIT, DP_STATE_LIMIT
 from detente.analysis.enumerate import (
     PackageChunk,
     UtilityGrid,
@@ -64,10 +65,9 @@ _COVER_BRUTE = 1 << 12
 _PREFILTER_MIN = 4096
 _PIVOT_SAMPLE = 2048
 _PIVOT_ROUNDS = (8, 64)
-#: Largest number of option combinations enumerated for one component in :func:`dp_frontier`.
-COMPONENT_LIMIT = 2_000_000
-#: Largest number of partial frontier points (× options of the next component) in :func:`dp_frontier`.
-STATE_LIMIT = 4_000_000
+#: Limits of :func:`dp_frontier` (defined once, in :mod:`detente.analysis.dispatch`).
+COMPONENT_LIMIT = DP_COMPONENT_LIMIT
+STATE_LIMIT = DP_STATE_LIMIT
 #: Default cap on the packages listed for a frontier (ties can multiply them).
 PACKAGE_BUDGET = 1_000_000
 
@@ -509,6 +509,36 @@ def _fold_step(states: IntArray, v: IntArray, slack: IntArray) -> tuple[IntArray
     return states, _Layer(ptr, parent.astype(itype), vec.astype(vtype)), sid
 
 
+#: Package counts stay in int64 below this; above it they become exact Python integers.
+_COUNT_SAFE = 2**60
+
+
+def _count_step(
+    counts: npt.NDArray[Any], layer: _Layer, sid: IntArray, n_combo: IntArray, n_states: int
+) -> npt.NDArray[Any]:
+    """Packages reaching each new state: Σ over its ways of (packages of the parent state × combinations
+    of the component's vector), exact — int64 while the counts are small, Python integers beyond."""
+    parent = counts[layer.parent]
+    mult = n_combo[layer.vec]
+    if (
+        counts.dtype != object
+        and int(parent.max(initial=0)) * int(mult.max(initial=0)) * max(1, sid.size) < _COUNT_SAFE
+    ):
+        weights = parent.astype(np.int64) * mult.astype(np.int64)
+        if layer.ptr is None:
+            return weights
+        out = np.zeros(n_states, dtype=np.int64)
+        np.add.at(out, sid, weights)
+        return out
+    weights = parent.astype(object) * mult.astype(object)
+    if layer.ptr is None:
+        return weights
+    out = np.zeros(n_states, dtype=object)
+    for s_id, w in zip(sid.tolist(), weights.tolist(), strict=True):
+        out[s_id] += w
+    return out
+
+
 def dp_frontier(
     cs: CompiledScenario,
     *,
@@ -553,7 +583,7 @@ def dp_frontier(
     remaining = np.concatenate([np.cumsum(best[::-1], axis=0)[::-1][1:], np.zeros((1, n_p), dtype=np.int64)])
 
     states = np.zeros((1, n_p), dtype=np.int64)
-    counts: npt.NDArray[Any] = np.ones(1, dtype=np.float64)
+    counts: npt.NDArray[Any] = np.ones(1, dtype=np.int64)
     layers: list[_Layer] = []
     for t, v in enumerate(vecs):
         if states.shape[0] * v.shape[0] > state_limit:
@@ -562,15 +592,14 @@ def dp_frontier(
         if step is None:
             return empty
         states, layer, sid = step
-        n_combo = np.diff(vec_ptr[t]).astype(np.float64)
-        weights = counts[layer.parent] * n_combo[layer.vec]
-        counts = weights if layer.ptr is None else np.bincount(sid, weights, minlength=states.shape[0])
+        counts = _count_step(counts, layer, sid, np.diff(vec_ptr[t]), states.shape[0])
         layers.append(layer)
 
     final = np.flatnonzero(np.all(states >= g.reservation, axis=1))
-    total = float(counts[final].sum())
-    n_packages = int(total) if total < 2**53 else int(total)
-    full = total <= budget
+    n_packages = (
+        int(sum(int(c) for c in counts[final])) if counts.dtype == object else int(counts[final].sum())
+    )
+    full = n_packages <= budget
     notes: list[str] = []
     if not full:
         notes.append(

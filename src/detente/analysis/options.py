@@ -8,7 +8,7 @@ than no deal" and ratios between scores are meaningful):
 * egalitarian  E(p) = min_i (u_i(p) − d_i)
 * ks           K(p) = min_i (u_i(p) − d_i) / (u*_i − d_i), with u*_i = max u_i over acceptable packages
                (the ideal point; a party with u*_i = d_i is left out of the minimum)
-* nash         N(p) = (Π_{i∈S} (u_i(p) − d_i))^(1/|S|) when every party in S gains strictly and no
+* nash         N(p) = (Π_{i∈S} (u_i(p) − d_i)^{w_i})^(1/Σ_{i∈S} w_i) (w_i = the party's ``weight``) when every party in S gains strictly and no
                party is below d, else 0; S = the parties that can gain (u*_i > d_i), as in
                :mod:`detente.analysis.concepts`. This geometric mean of the gains has the same
                maximizer as the Nash product and, like the other scores, scales linearly with the
@@ -23,7 +23,7 @@ Options are chosen **greedily and exactly**: option 1 is an optimal package; opt
 near-optimal acceptable package that differs from every earlier option in at least ``min_diff_moves``
 moves (or, with ``pillar``, in at least that many moves of the named category). Two engines:
 
-* ``enumeration`` (``auto`` up to :data:`ENUMERATION_LIMIT` outcomes): every acceptable package
+* ``enumeration`` (``auto`` up to :data:`~detente.analysis.dispatch.AUTO_ENUMERATION_OUTCOMES` outcomes): every acceptable package
   (:func:`detente.analysis.enumerate.enumerate_packages`) is scored exactly.
 * ``cp-sat``: :func:`~detente.analysis.cpsat_model.build_package_model` plus one diversity cut per
   option found. Welfare, egalitarian and KS are linear in CP-SAT (KS in steps of 1/``KS_STEPS``); for
@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, Field
 
+from detente.analysis.dispatch import AUTO_ENUMERATION_OUTCOMES
 from detente.analysis.results import CONCEPTS
 from detente.errors import DetenteError
 from detente.model.compiled import BoolArray, FloatArray, IntArray
@@ -57,8 +58,6 @@ if TYPE_CHECKING:
     from detente.analysis.cpsat_model import PackageModel
     from detente.model.compiled import CompiledScenario
 
-#: ``auto`` enumerates up to this many outcomes (the same threshold as :mod:`detente.analysis.solve`).
-ENUMERATION_LIMIT = 2_000_000
 NASH_TANGENTS = 48
 KS_STEPS = 10_000
 #: A party "can gain" when u*_i − d_i exceeds this.
@@ -165,9 +164,10 @@ def concept_scores(
         if not gainers.any():
             return np.zeros(u.shape[0])
         sub = gain[:, gainers]
+        w = cs.weight[gainers]
         ok = np.all(sub > 0, axis=1) & np.all(gain >= -GAIN_TOL, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.log(np.where(sub > 0, sub, 1.0)).mean(axis=1)
+            logs = (np.log(np.where(sub > 0, sub, 1.0)) * w).sum(axis=1) / w.sum()
         return np.asarray(np.where(ok, np.exp(logs), 0.0))
     if concept == "ks":
         if ideal is None:
@@ -298,7 +298,7 @@ def options_report(
 ) -> OptionsOutput:
     """Find up to ``k`` options for principals and explain them (module docstring); the full story.
 
-    ``method`` is ``auto`` (enumeration when the space has at most :data:`ENUMERATION_LIMIT` packages,
+    ``method`` is ``auto`` (enumeration when the space has at most :data:`~detente.analysis.dispatch.AUTO_ENUMERATION_OUTCOMES` packages,
     else CP-SAT), ``enumeration`` or ``cp-sat``.
     """
     if concept not in CONCEPTS:
@@ -315,7 +315,7 @@ def options_report(
         where = f"pillar '{pillar}'" if pillar else "the scenario"
         raise DetenteError(f"min_diff_moves must be between 1 and {len(moves)} (moves in {where}), got {d}")
     start = time.perf_counter()
-    use_enum = method == "enumeration" or (method == "auto" and cs.n_outcomes <= ENUMERATION_LIMIT)
+    use_enum = method == "enumeration" or (method == "auto" and cs.n_outcomes <= AUTO_ENUMERATION_OUTCOMES)
     if use_enum:
         found = _by_enumeration(cs, concept, k, d, moves, near_optimal)
     else:
@@ -391,12 +391,20 @@ def _why(found: int, d: int, pillar: str | None, near_optimal: float, proven: bo
     return base + " found before the time limit (more may exist); raise the time limit"
 
 
+def _significant(x: FloatArray, digits: int = 12) -> FloatArray:
+    """``x`` rounded to ``digits`` significant digits of its largest |value| (float-noise-free ranking)."""
+    top = float(np.abs(x).max(initial=0.0))
+    if top == 0:
+        return x
+    return np.round(x, digits - 1 - int(np.floor(np.log10(top))))
+
+
 def _by_enumeration(
     cs: CompiledScenario, concept: str, k: int, d: int, moves: IntArray, near_optimal: float
 ) -> tuple[IntArray, FloatArray, dict]:
     from detente.analysis.enumerate import enumerate_packages
 
-    ps = enumerate_packages(cs, acceptable=True, limit=max(ENUMERATION_LIMIT, cs.n_outcomes))
+    ps = enumerate_packages(cs, acceptable=True, limit=max(AUTO_ENUMERATION_OUTCOMES, cs.n_outcomes))
     acc = ps.choices
     info: dict = {"method": "enumeration", "optimal": True, "complete": True, "gap": None}
     if len(acc) == 0:
@@ -410,7 +418,8 @@ def _by_enumeration(
     thr = near_threshold(best, near_optimal)
     keep = scores >= thr - 1e-9 * max(1.0, abs(best))
     cand, cs_scores = acc[keep], scores[keep]
-    order = np.argsort(-cs_scores, kind="stable")
+    # scores equal up to float noise (12 significant digits) tie; ties keep package order
+    order = np.argsort(-_significant(cs_scores), kind="stable")
     cand, cs_scores = cand[order], cs_scores[order]
     eligible = np.ones(len(cand), dtype=bool)
     chosen: list[int] = []
@@ -544,8 +553,7 @@ def _solver(time_limit: float, concept: str, *, first: bool, parties: int = 1) -
     next option is within 1 % of the best remaining package); for nash the same on the geometric mean."""
     from detente.analysis.cpsat_model import new_solver
 
-    solver = new_solver(time_limit, workers=2)
-    solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
+    solver = new_solver(time_limit)
     if concept == "nash":
         solver.parameters.absolute_gap_limit = LOG_SCALE * parties * math.log(1.0001 if first else 1.01)
     else:
@@ -584,7 +592,7 @@ def _by_cpsat(
 
     from detente.analysis.cpsat_model import build_package_model
 
-    start = time.perf_counter()
+    spent = 0.0  # deterministic work units used so far (never the clock: see cpsat_model.new_solver)
     pillar = None if len(moves) == cs.n_moves else cs.category[int(moves[0])]
     notes: list[str] = []
     info: dict = {"method": "cp-sat", "notes": notes}
@@ -658,6 +666,7 @@ def _by_cpsat(
 
     # Option 1 is the concept's proven optimum when the exact solver finds it in a third of the budget.
     exact = _exact_first(cs, concept, ideal, gainers, time_limit / 3)
+    spent += time_limit / 3 + (time_limit / 4 if concept == "ks" else 0.0)
     if exact is not None:
         c0, true0 = exact
         best = bound = true0
@@ -666,7 +675,7 @@ def _by_cpsat(
         require_near(pm, obj, unit, n_log)
         accept(c0, true0)
     while len(packages) < k:
-        remaining = time_limit - (time.perf_counter() - start)
+        remaining = time_limit - spent
         if remaining <= 0.05:
             why = _why(len(packages), d, pillar, near_optimal, False)
             break
@@ -679,6 +688,7 @@ def _by_cpsat(
         )
         solver = _solver(max(0.05, share), concept, first=best is None, parties=n_log)
         status = solver.solve(pm.model)
+        spent += solver.response_proto.deterministic_time
         if status == cp_model.INFEASIBLE and concept == "nash" and best is None and gainers.all():
             # maybe some party cannot gain at all: leave it out of the product (as solve does) and retry
             gainers = _gainers_cpsat(cs, remaining / 2)

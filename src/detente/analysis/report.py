@@ -42,6 +42,13 @@ if TYPE_CHECKING:
 #: Steps of :func:`analyze`, in order (for progress displays).
 STEPS: tuple[str, ...] = ("zone of agreement", "frontier", "solutions", "options", "wedges")
 REPRESENTATIVES = 8
+#: Point budget of the frontier search in :func:`analyze` (each party's extreme point comes first, and
+#: every solution concept's Pareto-optimal package is added): a deterministic summary, marked incomplete.
+REPORT_FRONTIER_POINTS = 16
+INCOMPLETE_RANGES = (
+    "incomplete frontier: each range runs from the listed points only (every party's extreme point and the "
+    "solution concepts' packages are among them); the true minimum on the frontier may be lower"
+)
 
 
 # ----- output models ---------------------------------------------------------------------------------
@@ -72,6 +79,10 @@ class FrontierOutput(BaseModel):
     count: int = Field(description="Frontier packages listed.")
     n_acceptable: int | None = Field(description="Number of acceptable packages, when counted.")
     ranges: dict[str, list[float]] = Field(description="Party id → [min, max] utility on the frontier.")
+    ranges_complete: bool = Field(
+        default=True,
+        description="False when the frontier is incomplete: the ranges cover the listed points only.",
+    )
     packages: list[PackageOut]
     notes: list[str] = Field(default_factory=list)
     seconds: float
@@ -86,6 +97,10 @@ class FrontierSummaryOut(BaseModel):
     count: int
     n_acceptable: int | None
     ranges: dict[str, list[float]]
+    ranges_complete: bool = Field(
+        default=True,
+        description="False when the frontier is incomplete: the ranges cover the listed points only.",
+    )
     representatives: list[PackageOut]
     notes: list[str] = Field(default_factory=list)
 
@@ -125,6 +140,7 @@ def frontier_output(cs: CompiledScenario, fr: FrontierResult) -> FrontierOutput:
         count=len(fr.packages),
         n_acceptable=fr.n_acceptable,
         ranges=_ranges(cs, fr.utilities),
+        ranges_complete=fr.exact,
         packages=[PackageOut.model_validate(p.to_json(cs)) for p in fr.packages],
         notes=list(fr.notes),
         seconds=fr.seconds,
@@ -145,6 +161,7 @@ def frontier_summary(
         count=len(fr.packages),
         n_acceptable=fr.n_acceptable,
         ranges=_ranges(cs, u),
+        ranges_complete=fr.exact,
         representatives=[PackageOut.model_validate(fr.packages[int(r)].to_json(cs)) for r in reps],
         notes=list(fr.notes),
     )
@@ -186,23 +203,27 @@ class AnalysisReport:
 
 
 def _with_solution_points(fr: FrontierResult, solutions: dict[str, SolveResult]) -> FrontierResult:
-    """Add the Nash, leximin-egalitarian and welfare packages (all Pareto optimal) to an incomplete
-    frontier, so its summary never omits the points the report also shows; dominated points are dropped."""
+    """Add every solution concept's package to the frontier (those that are Pareto optimal among the
+    listed points: welfare, leximin-egalitarian and Nash always are), so the frontier and its ranges
+    never omit a point the report also shows; dominated points are dropped."""
     import dataclasses
 
     from detente.analysis.frontier import pareto_mask
 
-    extra = [p for c in ("nash", "egalitarian", "welfare") if c in solutions for p in solutions[c].packages]
+    extra = [p for c in CONCEPTS if c in solutions for p in solutions[c].packages]
     if not extra:
         return fr
-    known = {tuple(np.round(p.utilities, 9)) for p in fr.packages}
-    added = [p for p in extra if tuple(np.round(p.utilities, 9)) not in known]
+    known = {tuple(int(v) for v in p.choices) for p in fr.packages}
+    added = [p for p in extra if tuple(int(v) for v in p.choices) not in known]
     if not added:
         return fr
     merged = [*fr.packages, *added]
-    keep = pareto_mask(np.round(np.vstack([p.utilities for p in merged]), 9))
+    keep = pareto_mask(np.round(np.vstack([p.utilities for p in merged]) * 1e9).astype(np.int64))
     kept = [p for p, k in zip(merged, keep, strict=True) if k]
-    note = f"{len(kept) - sum(keep[: len(fr.packages)])} Pareto-optimal package(s) added from the solution concepts"
+    n_new = len(kept) - int(keep[: len(fr.packages)].sum())
+    if n_new == 0 and len(kept) == len(fr.packages):
+        return fr
+    note = f"{n_new} Pareto-optimal package(s) added from the solution concepts"
     return dataclasses.replace(fr, packages=kept, notes=[*fr.notes, note])
 
 
@@ -219,7 +240,7 @@ def analyze(
     step in :data:`STEPS` (the CLI shows a progress display with it)."""
     from detente.analysis.coalitions import wedges
     from detente.analysis.options import options_report
-    from detente.analysis.solve import AUTO_ENUMERATION_THRESHOLD, frontier, is_zone_of_agreement, solve_all
+    from detente.analysis.solve import frontier, is_zone_of_agreement, solve_all
 
     if concept not in CONCEPTS:
         raise DetenteError(f"unknown concept '{concept}' (choose one of: {', '.join(CONCEPTS)})")
@@ -248,8 +269,7 @@ def analyze(
     if zone is not False:
         try:
             # enumeration is the cheapest exact method on small scenarios (and counts the acceptable ones)
-            small = cs.n_outcomes <= AUTO_ENUMERATION_THRESHOLD
-            fr = frontier(cs, method="enumeration" if small else "auto", time_limit=time_limit)
+            fr = frontier(cs, time_limit=time_limit, points=REPORT_FRONTIER_POINTS)
         except DetenteError as exc:
             notes.append(f"frontier: {exc}")
 
@@ -261,8 +281,12 @@ def analyze(
         except DetenteError as exc:
             notes.append(f"solutions: {exc}")
 
-    if fr is not None and not fr.exact and solutions:
+    if fr is not None and solutions:
         fr = _with_solution_points(fr, solutions)
+    if fr is not None and not fr.exact:
+        import dataclasses
+
+        fr = dataclasses.replace(fr, notes=[*fr.notes, INCOMPLETE_RANGES])
 
     step(STEPS[3])
     opts = None

@@ -1,37 +1,45 @@
 """The public entry points of deal analysis: acceptable packages, the frontier, bargaining solutions.
 
-Methods (``method=``):
+Methods (``method=``); ``auto`` asks :func:`detente.analysis.dispatch.choose_method`, the one policy
+(every threshold is defined there):
 
 * ``"enumeration"`` — the semantics of running every concept on **all** acceptable packages, so every
   tie is found (including Kalai–Smorodinsky ties that are weakly dominated). When the exact frontier is
   cheap (dynamic program), welfare, egalitarian and Nash are read off it (their optima are Pareto
   optimal) and one enumeration pass above the KS value's thresholds collects the KS ties; otherwise
-  every acceptable package is enumerated and kept (:mod:`detente.analysis.enumerate`). Refused beyond
-  :data:`ENUMERATION_LIMIT` outcomes.
+  every acceptable package is enumerated and kept (:mod:`detente.analysis.enumerate`).
 * ``"dp"`` — the exact frontier by dynamic programming over constraint components
   (:func:`detente.analysis.frontier.dp_frontier`); concepts run on the frontier (see
   :mod:`detente.analysis.concepts` for why that is exact for welfare, egalitarian and Nash; KS ties
-  that are weakly dominated are not listed, and a note says so).
-* ``"cp-sat"`` — part B's exact optimizers (``detente.analysis.cpsat_concepts.solve_cpsat``,
-  ``detente.analysis.epsilon_frontier.frontier_cpsat``), imported lazily.
-* ``"auto"`` — enumeration up to :data:`AUTO_ENUMERATION_THRESHOLD` outcomes, else the dynamic
-  program, else CP-SAT.
+  that are weakly dominated are not listed, and a note says so). Under ``auto`` it runs with a state
+  budget and falls back to the optimizers when the budget would be exceeded.
+* ``"milp"`` — HiGHS for welfare, egalitarian (leximin) and KS (:mod:`detente.analysis.milp`).
+* ``"cp-sat"`` — CP-SAT (:mod:`detente.analysis.cpsat_concepts`, :mod:`detente.analysis.epsilon_frontier`).
 
-Every result says its method, whether it is proven optimal (enumeration and DP: always) and the gap.
+Every result says its method, whether it is proven optimal and the gap. Exact solvers run on a
+deterministic work budget (``time_limit``, in work units; see :mod:`detente.analysis.cpsat_model`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Literal
 
 import numpy as np
 
 from detente.analysis import concepts as _concepts
-from detente.analysis.enumerate import (
+from detente.analysis import dispatch as _dispatch
+from detente.analysis.dispatch import (
+    AUTO_ENUMERATION_OUTCOMES,
+    DP_AUTO_STATE_LIMIT,
     ENUMERATION_LIMIT,
+    METHODS,
+    choose_method,
+    large_method,
+)
+from detente.analysis.enumerate import (
     PackageSet,
+    UtilityGrid,
     check_enumerable,
     decode,
     enumerate_packages,
@@ -43,12 +51,8 @@ from detente.analysis.results import CONCEPTS, TIE_TOLERANCE, FrontierResult, Pa
 from detente.errors import DetenteError
 from detente.model.compiled import CompiledScenario
 
-Method = Literal["auto", "enumeration", "dp", "cp-sat"]
-METHODS: tuple[str, ...] = ("auto", "enumeration", "dp", "cp-sat")
-
-#: "auto" enumerates up to this many outcomes (enumeration + all four concepts on 10^6 outcomes
-#: takes well under a second; see docs/benchmarks.md), above it uses the dynamic program.
-AUTO_ENUMERATION_THRESHOLD = 2_000_000
+#: Kept for callers: the enumeration threshold of ``auto`` (defined in :mod:`detente.analysis.dispatch`).
+AUTO_ENUMERATION_THRESHOLD = AUTO_ENUMERATION_OUTCOMES
 
 NO_DEAL_NOTE = (
     "no acceptable package: no package meets every constraint and every reservation value "
@@ -88,7 +92,7 @@ def is_zone_of_agreement(cs: CompiledScenario, *, time_limit: float = 30.0) -> b
     Enumeration (stops at the first acceptable package) up to the auto threshold, else CP-SAT
     feasibility, checked again in floating point.
     """
-    if cs.n_outcomes <= AUTO_ENUMERATION_THRESHOLD:
+    if cs.n_outcomes <= _dispatch.AUTO_ENUMERATION_OUTCOMES:
         return any(len(chunk) > 0 for chunk in iter_packages(cs))
     from ortools.sat.python import cp_model
 
@@ -109,16 +113,29 @@ def is_zone_of_agreement(cs: CompiledScenario, *, time_limit: float = 30.0) -> b
 # ---------------------------------------------------------------------------------------------
 # frontier
 # ---------------------------------------------------------------------------------------------
+GRID_NOTE = (
+    "utilities were compared on a grid of 12 significant digits per party and some values have more digits: "
+    "with this many moves the rounding could exceed the tie tolerance, so the frontier is not claimed exact"
+)
+
+
+def grid_exact(cs: CompiledScenario, grid: UtilityGrid) -> bool:
+    """Whether comparisons on ``grid`` decide dominance and ties exactly up to the tie tolerance: every
+    value is on the grid, or the summed rounding (M half steps) stays below TIE_TOLERANCE · U_i."""
+    return grid.exact or bool(cs.n_moves * 0.5 <= TIE_TOLERANCE * float((grid.units * grid.scale).min()))
+
+
 def _frontier_from_exact(
     ef: ExactFrontier, cs: CompiledScenario, budget: int, seconds: float
 ) -> FrontierResult:
-    notes = list(ef.notes)
+    exact = grid_exact(cs, ef.grid)
+    notes = list(ef.notes) + ([] if exact else [GRID_NOTE])
     cut = ef.choices.shape[0] > budget
     if cut:
         notes.append(f"{ef.choices.shape[0]:,} distinct frontier points; listing the first {budget:,}")
     return FrontierResult(
         method="dp",
-        exact=True,
+        exact=exact,
         truncated=ef.truncated or cut,
         packages=_packages(cs, ef.choices[:budget]),
         n_acceptable=None,
@@ -128,10 +145,10 @@ def _frontier_from_exact(
 
 
 def enumerated_frontier(
-    cs: CompiledScenario, *, limit: int = ENUMERATION_LIMIT
+    cs: CompiledScenario, *, limit: int = ENUMERATION_LIMIT, grid: UtilityGrid | None = None
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """(choices, grid utilities, number of acceptable packages) of the frontier by enumeration."""
-    g = utility_grid(cs)
+    g = utility_grid(cs) if grid is None else grid
     sf = StreamingFrontier(cs.n_parties)
     for chunk in iter_packages(cs, limit=limit, grid=g):
         sf.add(chunk)
@@ -145,17 +162,26 @@ def frontier(
     method: str = "auto",
     budget: int = PACKAGE_BUDGET,
     time_limit: float = 30.0,
+    points: int | None = None,
 ) -> FrontierResult:
     """The Pareto frontier of the acceptable packages (ties kept), as a :class:`FrontierResult`.
 
-    ``auto`` tries the exact dynamic program first (fastest when constraint components are small),
-    then enumeration (up to :data:`ENUMERATION_LIMIT` outcomes), then CP-SAT. ``budget`` caps the
+    ``auto`` (:func:`~detente.analysis.dispatch.choose_method`): enumeration on small spaces, the
+    budgeted dynamic program with few parties, else the CP-SAT search with a point budget (``points``,
+    default :data:`~detente.analysis.dispatch.FRONTIER_POINTS`) and ``time_limit`` work units; an
+    incomplete CP-SAT frontier always contains each party's extreme point. ``budget`` caps the
     packages listed (``truncated`` says when it cut the list).
     """
+    from detente.analysis.dispatch import FRONTIER_POINTS
+
     _check(None, method)
     start = time.perf_counter()
-    if method in ("auto", "dp"):
-        ef = dp_frontier(cs, budget=budget)
+    chosen = choose_method(cs, "frontier").method if method == "auto" else method
+    if chosen == "milp":
+        chosen = "cp-sat"
+    if chosen == "dp":
+        state_limit = DP_AUTO_STATE_LIMIT if method == "auto" else None
+        ef = dp_frontier(cs, budget=budget, state_limit=state_limit)
         if ef is not None:
             return _frontier_from_exact(ef, cs, budget, time.perf_counter() - start)
         if method == "dp":
@@ -163,27 +189,27 @@ def frontier(
                 "the exact dynamic program cannot handle this scenario (a group of moves linked by "
                 "constraints is too large to enumerate, or the frontier is too large): use method='cp-sat'"
             )
-    if method == "enumeration" or (method == "auto" and cs.n_outcomes <= ENUMERATION_LIMIT):
-        choices, _ints, n_acc = enumerated_frontier(cs)
+        chosen = "cp-sat"
+    if chosen == "enumeration":
+        g = utility_grid(cs)
+        choices, _ints, n_acc = enumerated_frontier(cs, grid=g)
         truncated = choices.shape[0] > budget
         notes = [f"{choices.shape[0]:,} frontier packages; listing the first {budget:,}"] if truncated else []
+        exact = grid_exact(cs, g)
+        notes += [] if exact else [GRID_NOTE]
         return FrontierResult(
             method="enumeration",
-            exact=True,
+            exact=exact,
             truncated=truncated,
             packages=_packages(cs, choices[:budget]),
             n_acceptable=n_acc,
             notes=notes,
             seconds=time.perf_counter() - start,
         )
-    try:
-        from detente.analysis.epsilon_frontier import frontier_cpsat
-    except ImportError as exc:  # part B's module
-        raise DetenteError(
-            "the scenario is too large for enumeration and the dynamic program, and the CP-SAT frontier "
-            f"(detente.analysis.epsilon_frontier) is not available: {exc}"
-        ) from exc
-    return frontier_cpsat(cs, budget=budget, time_limit=time_limit)
+    from detente.analysis.epsilon_frontier import frontier_cpsat
+
+    n_points = min(budget, FRONTIER_POINTS if points is None else points)
+    return frontier_cpsat(cs, budget=n_points, time_limit=time_limit)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,41 +240,36 @@ def _result(
     )
 
 
-def solve_all(
-    cs: CompiledScenario,
-    *,
-    method: str = "auto",
-    limit: int = ENUMERATION_LIMIT,
-    concepts: tuple[str, ...] = CONCEPTS,
-    time_limit: float = 30.0,
-) -> dict[str, SolveResult]:
-    """Several concepts from one enumeration or one frontier (CP-SAT runs once per concept)."""
-    _check(None, method)
-    for c in concepts:
-        _check(c, method)
-    if method == "cp-sat":
-        return {c: solve(cs, c, method="cp-sat", time_limit=time_limit) for c in concepts}
+def _exact_family(
+    cs: CompiledScenario, method: str, concepts: tuple[str, ...], limit: int, *, budgeted: bool
+) -> dict[str, SolveResult] | None:
+    """Concepts by enumeration or the dynamic program (one pass for all of them); None when the
+    budgeted dynamic program under ``auto`` gives up (the caller falls back to the optimizers)."""
     start = time.perf_counter()
-    use_enum = method == "enumeration" or (method == "auto" and cs.n_outcomes <= AUTO_ENUMERATION_THRESHOLD)
     extra: dict[str, list[str]] = {c: [] for c in CONCEPTS}
-    ef_enum = dp_frontier(cs, budget=PACKAGE_BUDGET) if use_enum else None
-    if ef_enum is not None and not ef_enum.truncated:
-        return _enumeration_via_frontier(cs, ef_enum, concepts, limit, start)
-    if use_enum:
+    if method == "enumeration":
+        # the frontier shortcut only where the dynamic program is cheap (few parties, small components)
+        ef_enum = (
+            dp_frontier(cs, budget=PACKAGE_BUDGET, state_limit=DP_AUTO_STATE_LIMIT)
+            if _dispatch.dp_fits(cs)
+            else None
+        )
+        if ef_enum is not None and not ef_enum.truncated:
+            return _enumeration_via_frontier(cs, ef_enum, concepts, limit, start)
         ps = enumerate_packages(cs, limit=limit)
         ints, grid, label = ps.ints, ps.grid, "enumeration"
 
         def choices_of(rows: np.ndarray) -> np.ndarray:
             return decode(cs, ps.index[rows])
     else:
-        ef = dp_frontier(cs, budget=PACKAGE_BUDGET)
+        ef = dp_frontier(cs, budget=PACKAGE_BUDGET, state_limit=DP_AUTO_STATE_LIMIT if budgeted else None)
         if ef is None:
-            if method == "dp":
+            if not budgeted:
                 raise DetenteError(
                     "the exact dynamic program cannot handle this scenario (a group of moves linked by "
                     "constraints is too large, or the frontier is too large): use method='cp-sat'"
                 )
-            return {c: solve(cs, c, method="cp-sat", time_limit=time_limit) for c in concepts}
+            return None
         ints, grid, label = ef.ints, ef.grid, "dp"
         front = ef.choices
 
@@ -257,17 +278,55 @@ def solve_all(
 
         extra["ks"].append(KS_FRONTIER_NOTE)
         if ef.truncated:
-            for c in CONCEPTS:
-                extra[c].append("frontier ties were truncated to one package per utility vector")
+            for name in CONCEPTS:
+                extra[name].append("frontier ties were truncated to one package per utility vector")
     ideal = _concepts.ideal_point(ints) if ints.shape[0] else None
     out: dict[str, SolveResult] = {}
     for c in concepts:
         t0 = time.perf_counter()
-        choice = _concepts.choose(c, ints, grid, ideal)
+        choice = _concepts.choose(c, ints, grid, ideal, weights=cs.weight)
         shared = t0 - start
         out[c] = _result(
             cs, c, label, choices_of, ints.shape[0], choice, shared + time.perf_counter() - t0, extra[c]
         )
+    return out
+
+
+def _optimize(cs: CompiledScenario, concept: str, method: str, time_limit: float) -> SolveResult:
+    """One concept by an optimizer (``milp`` or ``cp-sat``) on a deterministic work budget."""
+    if method == "milp":
+        from detente.analysis.milp import solve_milp
+
+        return solve_milp(cs, concept, time_limit=time_limit)
+    from detente.analysis.cpsat_concepts import solve_cpsat
+
+    return solve_cpsat(cs, concept, time_limit=time_limit)
+
+
+def solve_all(
+    cs: CompiledScenario,
+    *,
+    method: str = "auto",
+    limit: int = ENUMERATION_LIMIT,
+    concepts: tuple[str, ...] = CONCEPTS,
+    time_limit: float = 30.0,
+) -> dict[str, SolveResult]:
+    """Several concepts: one enumeration or one frontier for all of them when the space allows it,
+    else each concept by its optimizer (:func:`~detente.analysis.dispatch.choose_method`)."""
+    _check(None, method)
+    for c in concepts:
+        _check(c, method)
+    family = choose_method(cs, "welfare").method if method == "auto" else method
+    if family in ("enumeration", "dp"):
+        found = _exact_family(cs, family, concepts, limit, budgeted=method == "auto")
+        if found is not None:
+            return found
+        if method == "auto":
+            family = "fallback"
+    out: dict[str, SolveResult] = {}
+    for c in concepts:
+        how = large_method(cs, c).method if family == "fallback" or method == "auto" else method
+        out[c] = _optimize(cs, c, how, time_limit)
     return out
 
 
@@ -285,7 +344,7 @@ def _enumeration_via_frontier(
     shared = time.perf_counter() - start
     for c in concepts:
         t0 = time.perf_counter()
-        choice = _concepts.choose(c, ef.ints, grid, ideal)
+        choice = _concepts.choose(c, ef.ints, grid, ideal, weights=cs.weight)
         picked = ef.choices[choice.rows]
         if c == "ks" and choice.rows.size and ideal is not None and choice.objective is not None:
             span = ideal - grid.disagreement
@@ -315,40 +374,12 @@ def solve(
 ) -> SolveResult:
     """The packages a solution concept selects — every tied package (see :mod:`detente.analysis.concepts`).
 
-    ``concept`` ∈ nash, ks, egalitarian, welfare; ``method`` ∈ auto, enumeration, dp, cp-sat. With no
-    acceptable package the result has ``packages=[]`` and a note.
+    ``concept`` ∈ nash, ks, egalitarian, welfare; ``method`` ∈ auto, enumeration, dp, milp, cp-sat
+    (``auto``: :func:`~detente.analysis.dispatch.choose_method`). With no acceptable package the result
+    has ``packages=[]`` and a note. ``time_limit`` is the optimizers' deterministic work budget.
     """
     _check(concept, method)
-    if method == "cp-sat" or (
-        method == "auto" and cs.n_outcomes > AUTO_ENUMERATION_THRESHOLD and _dp_unavailable(cs)
-    ):
-        try:
-            from detente.analysis.cpsat_concepts import solve_cpsat
-        except ImportError as exc:  # part B's module
-            raise DetenteError(
-                "the CP-SAT solution concepts (detente.analysis.cpsat_concepts) are not available: "
-                f"{exc}; use method='enumeration' or 'dp'"
-            ) from exc
-        return solve_cpsat(cs, concept, time_limit=time_limit)  # type: ignore[arg-type]
-    start = time.perf_counter()
-    result = solve_all(cs, method=method, concepts=(concept,), time_limit=time_limit)[concept]
-    return SolveResult(
-        concept=result.concept,
-        method=result.method,
-        optimal=result.optimal,
-        gap=result.gap,
-        packages=result.packages,
-        objective=result.objective,
-        notes=result.notes,
-        seconds=time.perf_counter() - start,
-    )
-
-
-def _dp_unavailable(cs: CompiledScenario) -> bool:
-    """Cheap pre-check: some constraint component has too many combinations for the dynamic program."""
-    from detente.analysis.frontier import COMPONENT_LIMIT, components
-
-    return any(
-        int(np.prod([int(cs.n_options[k]) for k in ms], dtype=object)) > COMPONENT_LIMIT
-        for ms in components(cs)
-    )
+    chosen = choose_method(cs, concept).method if method == "auto" else method
+    if chosen in ("milp", "cp-sat"):
+        return _optimize(cs, concept, chosen, time_limit)
+    return solve_all(cs, method=method, concepts=(concept,), time_limit=time_limit)[concept]

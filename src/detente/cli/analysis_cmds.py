@@ -305,11 +305,12 @@ def _print_analysis(cs: CompiledScenario, rep: AnalysisReport, detail: bool = Fa
     t = render.table(
         cols, title="Utility to each party: frontier range, bargaining solutions", ids=cs.party_ids
     )
+    mark = "" if doc.frontier is None or doc.frontier.ranges_complete else " (incomplete)"
     for p in cs.party_ids:
         cells = [p, fmt_num(doc.reservation[p])]
         if doc.frontier is not None:
             span = doc.frontier.ranges.get(p)
-            cells.append("—" if span is None else f"{fmt_num(span[0])} to {fmt_num(span[1])}")
+            cells.append("—" if span is None else f"{fmt_num(span[0])} to {fmt_num(span[1])}{mark}")
         for c in concepts:
             s = doc.solutions[c]
             u = s.packages[0].utilities if s.packages else {}
@@ -368,7 +369,11 @@ def _print_frontier(cs: CompiledScenario, out: FrontierOutput, detail: bool, sho
             [
                 (
                     "Ranges:",
-                    "; ".join(f"{q} {fmt_num(lo)} to {fmt_num(hi)}" for q, (lo, hi) in out.ranges.items()),
+                    "; ".join(
+                        f"{q} {fmt_num(lo)} to {fmt_num(hi)}"
+                        + ("" if out.ranges_complete else " (incomplete)")
+                        for q, (lo, hi) in out.ranges.items()
+                    ),
                 )
             ],
             indent=0,

@@ -1,0 +1,636 @@
+"""Welfare, egalitarian (leximin) and Kalai–Smorodinsky by mixed-integer linear programming (HiGHS).
+
+These questions are linear in the option indicators x_o ∈ {0, 1} (Σ_{o ∈ move k} x_o = 1), so HiGHS
+solves them on the scenario's own real values — no integer scaling, so 12-decimal Genius weights lose
+nothing. The model: every :class:`~detente.model.compiled.LinearConstraint`, acceptability
+u_i = Σ_o V[o, i]·x_o ≥ r_i, and per question
+
+* **welfare** — max Σ_i u_i;
+* **egalitarian** — max t with g_i = u_i − d_i ≥ t; the leximin tie-break then asks one question:
+  *is there another acceptable package with every g_i ≥ t* − τ?* (a no-good cut on the optimum). On
+  real-valued data the answer is almost always no, and the max-min package is then the leximin optimum
+  after two solves. When other packages qualify, the classic leximin stages run among them: stage k
+  maximises S_k, the sum of the k smallest gains (Ogryczak's ordered sums, S_k = k·r_k − Σ_i e_ik,
+  e_ik ≥ r_k − g_i, e_ik ≥ 0) with S_1..S_{k−1} held at their optima;
+* **ks** — the ideal point ideal_i = max u_i (one solve per party, each proven optimal), then
+  max t with g_i ≥ t·R_i (R_i = ideal_i − d_i > 0; parties with R_i ≤ τ are left out, with a note) and
+  the same "is there another package" question for ties.
+
+**Exact re-evaluation.** HiGHS works in floating point, so every returned package is re-evaluated in
+exact rational arithmetic (each value as the fraction of its shortest decimal form, which for values
+typed in a file is the file's decimal): its acceptability (u_i ≥ r_i exactly; a package HiGHS accepted
+within its feasibility tolerance but that fails exactly is cut off and the solve repeated), its
+objective, and the comparison of tied packages. "Proven optimal" means HiGHS closed the gap to the
+absolute tolerance τ = :data:`TOLERANCE` · U (U the utility scale): no acceptable package is better by
+more than τ; packages within τ of each other are reported as tied only after their exact objectives
+are compared (equal within τ).
+
+**Determinism.** One thread, a fixed seed and a node budget (``mip_max_nodes`` =
+:data:`NODES_PER_UNIT` × ``time_limit`` work units); a wall-clock safety stop
+(:func:`~detente.analysis.cpsat_model.safety_seconds`) marks the answer incomplete when it fires.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from detente.analysis.results import CONCEPTS, Package, SolveResult
+from detente.errors import DetenteError
+from detente.model.compiled import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from detente.model.compiled import CompiledScenario
+
+#: Relative optimality / tie tolerance (× the utility scale U).
+TOLERANCE = 1e-9
+#: Branch-and-bound nodes per work unit (the deterministic budget of one question).
+NODES_PER_UNIT = 20_000
+#: Most tied packages listed.
+TIE_LIMIT = 100
+CAPPED = (
+    f"more than {TIE_LIMIT} packages within the tolerance of the optimum: list capped at {TIE_LIMIT} "
+    "(the optimum value is proven)"
+)
+#: Packages listed in the max-min window before the leximin stages take over.
+SMALL_WINDOW = 20
+WALL_STOP = "wall-clock safety stop reached: the answer is incomplete and may differ from run to run"
+NODE_STOP = "node budget reached before the optimum was proven"
+
+
+class ExactValues:
+    """Exact (rational) utilities: each value as the fraction of its shortest decimal form."""
+
+    def __init__(self, cs: CompiledScenario) -> None:
+        self.cs = cs
+        self._table: dict[int, list[Fraction]] = {}
+
+    def _row(self, o: int) -> list[Fraction]:
+        if o not in self._table:
+            self._table[o] = [Fraction(repr(float(v))) for v in self.cs.values[o]]
+        return self._table[o]
+
+    def utilities(self, choices: IntArray) -> list[Fraction]:
+        total = [Fraction(0)] * self.cs.n_parties
+        for o in self.cs.global_options(choices):
+            row = self._row(int(o))
+            total = [a + b for a, b in zip(total, row, strict=True)]
+        return total
+
+    @cached_property
+    def reservation(self) -> list[Fraction]:
+        return [Fraction(repr(float(r))) for r in self.cs.reservation]
+
+    @cached_property
+    def disagreement(self) -> list[Fraction]:
+        return [Fraction(repr(float(d))) for d in self.cs.disagreement]
+
+    def acceptable(self, choices: IntArray) -> bool:
+        if not bool(self.cs.feasible(choices)[0]):
+            return False
+        u = self.utilities(choices)
+        return all(a >= r for a, r in zip(u, self.reservation, strict=True))
+
+    def gains(self, choices: IntArray) -> list[Fraction]:
+        return [a - d for a, d in zip(self.utilities(choices), self.disagreement, strict=True)]
+
+
+@dataclass
+class Run:
+    """Work and stop state shared by the solves of one question."""
+
+    nodes: int
+    deadline: float
+    wall_stopped: bool = False
+    node_stopped: bool = False
+    solves: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class PackageMip:
+    """The HiGHS model over option indicators (module docstring) with extra columns/rows on demand."""
+
+    def __init__(self, cs: CompiledScenario, run: Run) -> None:
+        import highspy
+
+        self.cs = cs
+        self.run_state = run
+        self.h = highspy.Highs()
+        h = self.h
+        for name, value in (
+            ("output_flag", False),
+            ("threads", 1),
+            ("random_seed", 0),
+            ("mip_rel_gap", 0.0),
+            ("primal_feasibility_tolerance", 1e-9),
+            ("mip_feasibility_tolerance", 1e-9),
+        ):
+            h.setOptionValue(name, value)
+        self.inf = highspy.kHighsInf
+        n = cs.n_total_options
+        h.addVars(n, np.zeros(n), np.ones(n))
+        h.changeColsIntegrality(
+            n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger, dtype=np.uint8)
+        )
+        for k in range(cs.n_moves):
+            idx = np.arange(cs.offsets[k], cs.offsets[k + 1], dtype=np.int32)
+            h.addRow(1.0, 1.0, idx.size, idx, np.ones(idx.size))
+        for con in cs.constraints:
+            lo = -self.inf if con.lo is None else float(con.lo)
+            hi = self.inf if con.hi is None else float(con.hi)
+            if con.options.size:
+                h.addRow(lo, hi, con.options.size, con.options.astype(np.int32), con.coefs.astype(np.float64))
+        self.n_cols = n
+        self.cuts = 0
+        for i in range(cs.n_parties):
+            self.add_row(cs.values[:, i], float(cs.reservation[i]), self.inf)
+        self.span = float(np.abs(cs.values).sum(axis=0).max(initial=0.0)) + 1.0
+
+    def add_col(self, lo: float, hi: float) -> int:
+        self.h.addVar(lo, hi)
+        self.n_cols += 1
+        return self.n_cols - 1
+
+    def add_row(
+        self, coef_x: FloatArray, lo: float, hi: float, extra: dict[int, float] | None = None
+    ) -> None:
+        idx = [int(j) for j in np.flatnonzero(coef_x != 0)]
+        val = [float(coef_x[j]) for j in idx]
+        for col, v in (extra or {}).items():
+            idx.append(col)
+            val.append(v)
+        self.h.addRow(lo, hi, len(idx), np.asarray(idx, dtype=np.int32), np.asarray(val, dtype=np.float64))
+
+    def gain_row(self, i: int, lo: float, extra: dict[int, float] | None = None) -> None:
+        """u_i − d_i + Σ extra ≥ lo."""
+        self.add_row(self.cs.values[:, i], lo + float(self.cs.disagreement[i]), self.inf, extra)
+
+    def forbid(self, choices: IntArray) -> None:
+        """No-good cut: Σ_k x[chosen_k] ≤ M − 1."""
+        g = self.cs.global_options(choices)
+        coef = np.zeros(self.cs.n_total_options)
+        coef[g] = 1.0
+        self.add_row(coef, -self.inf, float(self.cs.n_moves - 1))
+
+    def objective(self, cols: dict[int, float], *, maximize: bool = True) -> None:
+        import highspy
+
+        cost = np.zeros(self.n_cols)
+        for c, v in cols.items():
+            cost[c] = v
+        self.h.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost)
+        self.h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
+
+    def objective_x(self, coef_x: FloatArray, extra: dict[int, float] | None = None) -> None:
+        cols = {int(j): float(coef_x[j]) for j in np.flatnonzero(coef_x != 0)}
+        cols.update(extra or {})
+        self.objective(cols)
+
+    def solve(self, *, feasibility: bool = False) -> tuple[str, IntArray | None, float | None, float | None]:
+        """Run HiGHS; returns (status, package, objective, dual bound). status ∈ optimal, infeasible,
+        stopped (node budget or safety stop; a package may still be returned)."""
+        import highspy
+
+        run = self.run_state
+        h = self.h
+        h.setOptionValue("mip_max_nodes", max(1, run.nodes))
+        h.setOptionValue("time_limit", max(1e-3, run.deadline - time.perf_counter()))
+        h.setOptionValue("mip_abs_gap", TOLERANCE * self.span)
+        if feasibility:
+            h.setOptionValue("mip_max_improving_sols", 1)
+        else:
+            h.setOptionValue("mip_max_improving_sols", 2**31 - 1)
+        h.run()
+        run.solves += 1
+        info = h.getInfo()
+        run.nodes -= int(info.mip_node_count)
+        status = h.getModelStatus()
+        S = highspy.HighsModelStatus
+        if status == S.kInfeasible:
+            return "infeasible", None, None, None
+        package = None
+        if info.primal_solution_status == 2:  # feasible
+            x = np.asarray(h.getSolution().col_value[: self.cs.n_total_options])
+            package = np.asarray(
+                [
+                    int(np.argmax(x[self.cs.offsets[k] : self.cs.offsets[k + 1]]))
+                    for k in range(self.cs.n_moves)
+                ],
+                dtype=np.int64,
+            )
+        if status == S.kOptimal or (feasibility and package is not None):
+            return "optimal", package, float(info.objective_function_value), float(info.mip_dual_bound)
+        if status == S.kTimeLimit:
+            run.wall_stopped = True
+        else:
+            run.node_stopped = True
+        obj = float(info.objective_function_value) if package is not None else None
+        bound = float(info.mip_dual_bound) if package is not None else None
+        return "stopped", package, obj, bound
+
+
+def _result(
+    cs: CompiledScenario,
+    concept: str,
+    method: str,
+    run: Run,
+    *,
+    optimal: bool,
+    gap: float | None,
+    choices: list[IntArray],
+    objective: float | None,
+    notes: list[str],
+    started: float,
+) -> SolveResult:
+    if run.wall_stopped:
+        optimal, notes = False, [*notes, WALL_STOP]
+    elif run.node_stopped and not optimal:
+        notes = [*notes, NODE_STOP]
+    uniq = sorted({tuple(int(v) for v in c) for c in choices})
+    packages = [
+        Package(np.asarray(c, dtype=np.int64), cs.utilities(np.asarray(c, dtype=np.int64))) for c in uniq
+    ]
+    return SolveResult(
+        concept=concept,
+        method=method,
+        optimal=optimal,
+        gap=None if optimal else gap,
+        packages=packages,
+        objective=objective,
+        notes=notes,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _no_deal(
+    cs: CompiledScenario, concept: str, method: str, run: Run, status: str, started: float
+) -> SolveResult:
+    note = (
+        "no acceptable package: see `detente diagnose` for the smallest relaxation that opens a zone"
+        if status == "infeasible"
+        else "budget reached before any acceptable package was found"
+    )
+    return _result(
+        cs,
+        concept,
+        method,
+        run,
+        optimal=status == "infeasible",
+        gap=None,
+        choices=[],
+        objective=None,
+        notes=[note],
+        started=started,
+    )
+
+
+def _exactly_acceptable(mip: PackageMip, ex: ExactValues, choices: IntArray) -> bool:
+    """Whether the package is acceptable in exact arithmetic; if not it is cut off (the caller re-solves)."""
+    if ex.acceptable(choices):
+        return True
+    mip.forbid(choices)
+    return False
+
+
+def _best(
+    mip: PackageMip, ex: ExactValues, score: Any
+) -> tuple[str, IntArray | None, float | None, float | None]:
+    """Solve, re-solving while HiGHS returns a package that fails acceptability exactly."""
+    for _ in range(8):
+        status, c, obj, bound = mip.solve()
+        if c is None or _exactly_acceptable(mip, ex, c):
+            return status, c, obj, bound
+    return "stopped", None, None, None
+
+
+def _ties(
+    cs: CompiledScenario,
+    make: Any,
+    first: IntArray,
+    exact_score: Any,
+    run: Run,
+    limit: int,
+) -> tuple[list[IntArray], bool]:
+    """The packages with the best **exact** score: every acceptable package in the search window that
+    ``make`` builds (the optimum − τ and above; ``first`` is in it) is listed, excluding those found,
+    then the exact scores decide. Returns (the exact optima, whether the window was listed completely)."""
+    ex = ExactValues(cs)
+    window = [first]
+    mip = make()
+    mip.forbid(first)
+    complete = False
+    while len(window) < limit:
+        status, c, _obj, _b = mip.solve(feasibility=True)
+        if status == "infeasible":
+            complete = True
+            break
+        if c is None:
+            break
+        mip.forbid(c)
+        if ex.acceptable(c):
+            window.append(c)
+    scores = [exact_score(c) for c in window]
+    best = max(scores)
+    return [c for c, sc in zip(window, scores, strict=True) if sc == best], complete
+
+
+def _unit(cs: CompiledScenario) -> float:
+    from detente.analysis.enumerate import utility_scale
+
+    return utility_scale(cs)
+
+
+# ----- the questions ------------------------------------------------------------------------------------
+def _welfare(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
+    method = "milp"
+    ex = ExactValues(cs)
+    mip = PackageMip(cs, run)
+    mip.objective_x(cs.values.sum(axis=1))
+    status, c, obj, bound = _best(mip, ex, None)
+    if c is None:
+        return _no_deal(cs, "welfare", method, run, status, started)
+    objective = float(sum(ex.utilities(c)))
+    if status != "optimal":
+        gap = None if bound is None else max(0.0, bound - objective)
+        return _result(
+            cs,
+            "welfare",
+            method,
+            run,
+            optimal=False,
+            gap=gap,
+            choices=[c],
+            objective=objective,
+            notes=[],
+            started=started,
+        )
+
+    def make() -> PackageMip:
+        m = PackageMip(cs, run)
+        m.add_row(cs.values.sum(axis=1), objective - TOLERANCE * m.span, m.inf)
+        m.objective_x(cs.values.sum(axis=1))
+        return m
+
+    ties, complete = _ties(cs, make, c, lambda p: sum(ex.utilities(p)), run, TIE_LIMIT)
+    objective = float(sum(ex.utilities(ties[0])))
+    notes = [] if complete else [CAPPED]
+    return _result(
+        cs,
+        "welfare",
+        method,
+        run,
+        optimal=complete or not (run.node_stopped or run.wall_stopped),
+        gap=0.0,
+        choices=ties,
+        objective=objective,
+        notes=notes,
+        started=started,
+    )
+
+
+def _maxmin_model(
+    cs: CompiledScenario, run: Run, span: FloatArray | None, floor: float | None
+) -> tuple[PackageMip, int]:
+    """max t with g_i ≥ t·span_i (span None: 1) for the parties with span_i > 0; t ≥ floor when given."""
+    mip = PackageMip(cs, run)
+    t = mip.add_col(-mip.inf if floor is None else floor, mip.inf)
+    for i in range(cs.n_parties):
+        if span is not None and span[i] <= 0:
+            continue
+        mip.gain_row(i, 0.0, {t: -(1.0 if span is None else float(span[i]))})
+    mip.objective({t: 1.0})
+    return mip, t
+
+
+def _leximin_key(gains: list[Fraction]) -> tuple[Fraction, ...]:
+    return tuple(sorted(gains))
+
+
+def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
+    method = "milp+leximin"
+    ex = ExactValues(cs)
+    mip, _t = _maxmin_model(cs, run, None, None)
+    status, c, obj, bound = _best(mip, ex, None)
+    if c is None:
+        return _no_deal(cs, "egalitarian", method, run, status, started)
+    objective = float(min(ex.gains(c)))
+    if status != "optimal":
+        gap = None if bound is None else max(0.0, bound - objective)
+        return _result(
+            cs,
+            "egalitarian",
+            method,
+            run,
+            optimal=False,
+            gap=gap,
+            choices=[c],
+            objective=objective,
+            notes=[],
+            started=started,
+        )
+    tau = TOLERANCE * _unit(cs)
+
+    # leximin: the candidates are the packages with every gain ≥ t* − τ
+    def make() -> PackageMip:
+        m = PackageMip(cs, run)
+        for i in range(cs.n_parties):
+            m.gain_row(i, objective - tau)
+        return m
+
+    chosen, complete = _ties(cs, make, c, lambda p: _leximin_key(ex.gains(p)), run, SMALL_WINDOW)
+    notes: list[str] = []
+    proven = complete
+    if not complete:
+        # many packages at the max-min value: the leximin stages (sums of the k smallest gains)
+        staged = _leximin_stages(cs, run, ex, tau)
+        if staged is None:
+            notes.append("budget reached in the leximin stages: the tie-break is not proven")
+        else:
+            chosen, complete = staged
+            proven = True
+            if not complete:
+                notes.append(f"more than {TIE_LIMIT} packages tie leximin: list capped at {TIE_LIMIT}")
+    objective = float(min(ex.gains(chosen[0])))
+    sorted_gains = [float(v) for v in _leximin_key(ex.gains(chosen[0]))]
+    notes.append("leximin gain vector (sorted): " + ", ".join(f"{v:.12g}" for v in sorted_gains))
+    return _result(
+        cs,
+        "egalitarian",
+        method,
+        run,
+        optimal=proven,
+        gap=0.0,
+        choices=chosen,
+        objective=objective,
+        notes=notes,
+        started=started,
+    )
+
+
+def _ordered_sums(mip: PackageMip, cs: CompiledScenario, k: int) -> dict[int, float]:
+    """Columns of S_k = k·r − Σ_i e_i with e_i ≥ r − g_i, e_i ≥ 0 (Ogryczak): max S_k is the largest sum
+    of the k smallest gains. Returns S_k as {column: coefficient}."""
+    r = mip.add_col(-mip.inf, mip.inf)
+    expr = {r: float(k)}
+    for i in range(cs.n_parties):
+        e = mip.add_col(0.0, mip.inf)
+        mip.gain_row(i, 0.0, {e: 1.0, r: -1.0})  # g_i + e_i − r ≥ 0
+        expr[e] = -1.0
+    return expr
+
+
+def _leximin_stages(
+    cs: CompiledScenario, run: Run, ex: ExactValues, tau: float
+) -> tuple[list[IntArray], bool] | None:
+    """Leximin by stages: stage k maximises S_k with S_1..S_{k−1} held within τ of their optima; the
+    last stage's window (every S_k ≥ S_k* − τ) is then listed and ranked exactly. None on a budget stop."""
+    levels: list[float] = []
+    best: IntArray | None = None
+    P = cs.n_parties
+    for k in range(1, P + 1):
+        mip = PackageMip(cs, run)
+        for j, v in enumerate(levels, start=1):
+            expr = _ordered_sums(mip, cs, j)
+            mip.add_row(np.zeros(cs.n_total_options), v - tau, mip.inf, expr)
+        target = _ordered_sums(mip, cs, k)
+        mip.objective(target)
+        status, c, obj, _b = _best(mip, ex, None)
+        if status != "optimal" or c is None or obj is None:
+            return None
+        levels.append(obj)
+        best = c
+    assert best is not None
+
+    def make() -> PackageMip:
+        m = PackageMip(cs, run)
+        for j, v in enumerate(levels, start=1):
+            m.add_row(np.zeros(cs.n_total_options), v - tau, m.inf, _ordered_sums(m, cs, j))
+        return m
+
+    return _ties(cs, make, best, lambda p: _leximin_key(ex.gains(p)), run, TIE_LIMIT)
+
+
+def ideal_point(cs: CompiledScenario, run: Run) -> tuple[list[Fraction] | None, bool]:
+    """ideal_i = max u_i over the acceptable packages, exactly (one MILP per party); (None, proven) when
+    nothing is acceptable."""
+    ex = ExactValues(cs)
+    ideal: list[Fraction] = []
+    proven = True
+    for i in range(cs.n_parties):
+        mip = PackageMip(cs, run)
+        mip.objective_x(cs.values[:, i])
+        status, c, _obj, bound = _best(mip, ex, None)
+        if c is None:
+            return None, status == "infeasible"
+        value = ex.utilities(c)[i]
+        if status != "optimal":
+            proven = False
+            value = max(value, Fraction(bound if bound is not None else float(value)))
+        ideal.append(value)
+    return ideal, proven
+
+
+def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
+    method = "milp+exact-ratio"
+    ex = ExactValues(cs)
+    ideal, proven = ideal_point(cs, run)
+    if ideal is None:
+        return _no_deal(cs, "ks", method, run, "infeasible" if proven else "stopped", started)
+    tau = Fraction(TOLERANCE) * Fraction(_unit(cs))
+    span = [ideal[i] - ex.disagreement[i] for i in range(cs.n_parties)]
+    parties = [i for i in range(cs.n_parties) if span[i] > tau]
+    notes: list[str] = []
+    if not parties:
+        notes.append("no party can gain over its disagreement point: every package ties")
+        return _result(
+            cs,
+            "ks",
+            method,
+            run,
+            optimal=False,
+            gap=None,
+            choices=[],
+            objective=1.0,
+            notes=[*notes, "use method='enumeration' or 'cp-sat' to list every package"],
+            started=started,
+        )
+    left_out = [cs.party_names[i] for i in range(cs.n_parties) if i not in parties]
+    if left_out:
+        notes.append("left out of the ratio (ideal ≤ disagreement point): " + ", ".join(left_out))
+
+    def ratio(p: IntArray) -> Fraction:
+        g = ex.gains(p)
+        return min(g[i] / span[i] for i in parties)
+
+    fspan = np.asarray([float(s) if i in parties else 0.0 for i, s in enumerate(span)])
+    mip, _t = _maxmin_model(cs, run, fspan, None)
+    status, c, _obj, bound = _best(mip, ex, None)
+    if c is None:
+        return _no_deal(cs, "ks", method, run, status, started)
+    rho = ratio(c)
+    if status != "optimal" or not proven:
+        gap = None if bound is None else max(0.0, bound - float(rho))
+        return _result(
+            cs,
+            "ks",
+            method,
+            run,
+            optimal=False,
+            gap=gap,
+            choices=[c],
+            objective=float(rho),
+            notes=notes,
+            started=started,
+        )
+    rel = TOLERANCE * _unit(cs) / float(max(span[i] for i in parties))
+
+    def make() -> PackageMip:
+        m = PackageMip(cs, run)
+        for i in parties:
+            m.gain_row(i, (float(rho) - rel) * float(span[i]))
+        return m
+
+    ties, complete = _ties(cs, make, c, ratio, run, TIE_LIMIT)
+    rho = ratio(ties[0])
+    notes.append(
+        "ideal point: " + ", ".join(f"{cs.party_ids[i]} {float(ideal[i]):.12g}" for i in range(cs.n_parties))
+    )
+    if not complete:
+        notes.append(CAPPED)
+    return _result(
+        cs,
+        "ks",
+        method,
+        run,
+        optimal=complete or not (run.node_stopped or run.wall_stopped),
+        gap=0.0,
+        choices=ties,
+        objective=float(rho),
+        notes=notes,
+        started=started,
+    )
+
+
+_QUESTIONS = {"welfare": _welfare, "egalitarian": _egalitarian, "ks": _ks}
+
+
+def solve_milp(cs: CompiledScenario, concept: str, *, time_limit: float = 30.0) -> SolveResult:
+    """``concept`` ∈ welfare, egalitarian, ks by HiGHS (module docstring); ``time_limit`` work units."""
+    from detente.analysis.cpsat_model import safety_seconds
+
+    if concept not in _QUESTIONS:
+        choices = ", ".join(c for c in CONCEPTS if c in _QUESTIONS)
+        raise DetenteError(f"the MILP method answers {choices}, not '{concept}': use method='cp-sat'")
+    import highspy  # noqa: F401  (imported before the safety clock starts)
+
+    started = time.perf_counter()
+    run = Run(
+        nodes=max(1, math.floor(NODES_PER_UNIT * time_limit)), deadline=started + safety_seconds(time_limit)
+    )
+    return _QUESTIONS[concept](cs, run, started)
