@@ -119,9 +119,11 @@ class PackageMip:
     def __init__(self, cs: CompiledScenario, run: Run) -> None:
         import highspy
 
+        from detente.analysis.highs import new_highs
+
         self.cs = cs
         self.run_state = run
-        self.h = highspy.Highs()
+        self.h = new_highs()
         h = self.h
         for name, value in (
             ("output_flag", False),

@@ -26,10 +26,7 @@ stops HiGHS its bound is loose; the result says so.
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -73,24 +70,6 @@ def _csr_rows(
     return lower, upper, starts, idx, val
 
 
-def _quiet_highs() -> Any:
-    """A ``highspy.Highs`` whose banner (printed by the C++ constructor to fd 1) does not reach stdout,
-    so ``--format json`` output stays clean."""
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 1)
-            h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    h.setOptionValue("output_flag", False)
-    return h
-
-
 def saa_draws_for(cs: CompiledScenario, n: int, seed: int) -> tuple[FloatArray, FloatArray]:
     """(n, O, P) value tables and (n, P) reservations of the SAA draws."""
     rng = np.random.default_rng(np.random.SeedSequence([seed, SAA_STREAM]))
@@ -115,7 +94,9 @@ def find_most_robust(
     vals, res = saa_draws_for(cs, saa_draws, seed)
     n, o_count, p = vals.shape
     m = cs.n_moves
-    h = _quiet_highs()
+    from detente.analysis.highs import new_highs
+
+    h = new_highs()
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("mip_rel_gap", 0.0)
