@@ -26,7 +26,8 @@ demo: $(STAMP) sysdeps
 	@echo; echo "== 3/4 Sequence the Nash package into a roadmap"
 	@$(BIN)/detente roadmap scenarios/korea-2019.yaml --concept nash --objective exposure --chart $(OUT)/korea-2019-roadmap.png --force
 	@echo; echo "== 4/4 Write the brief for principals"
-	@$(BIN)/detente brief scenarios/korea-2019.yaml -o $(OUT)/korea-2019-brief.html -o $(OUT)/korea-2019-brief.pdf
+	@$(BIN)/detente brief scenarios/korea-2019.yaml -o $(OUT)/korea-2019-brief.html -o $(OUT)/korea-2019-brief.pdf --force
+	@echo; echo "Next: the workspace (docs/workspace.md): $(BIN)/detente serve"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
