@@ -46,7 +46,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 schema: $(STAMP)
-	$(BIN)/detente schema > schema/scenario.schema.json
+	@for n in $$($(BIN)/python -c "from detente.outputs import SCHEMAS; print(' '.join(SCHEMAS))"); do \
+	  $(BIN)/detente schema $$n > schema/$$n.schema.json; done
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

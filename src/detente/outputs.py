@@ -98,6 +98,11 @@ SCHEMAS: dict[str, str] = {
     "adjusted-winner": "detente.analysis.adjusted_winner:AdjustedWinnerOutput",
     "roadmap": "detente.roadmap.outputs:RoadmapOutput",
     "compare-strategies": "detente.roadmap.outputs:CompareStrategiesOutput",
+    "forecast": "detente.forecast.outputs:ForecastOutput",
+    "forecast-scenario": "detente.forecast.outputs:ForecastScenarioOutput",
+    "forecast-validate": "detente.forecast.outputs:ForecastValidateOutput",
+    "robustness": "detente.uncertainty.results:RobustnessOutput",
+    "sensitivity": "detente.uncertainty.results:SensitivityOutput",
 }
 
 
