@@ -228,13 +228,15 @@ def _explain(items: ItemSet, rules: SequencingRules, objective: str, time_limit:
     built.lits[cap.index] = (cap, label_cap)
     built.model.clear_objective()
     all_lits = [lit for lit, _ in built.lits.values()]
-    deadline = time.perf_counter() + time_limit
+    # a deterministic work budget (CP-SAT's deterministic time), never the clock: same input, same core
+    spent = [0.0]
 
     def infeasible(active: list[Any]) -> bool | None:
-        solver = new_solver(max(0.5, deadline - time.perf_counter()), workers=1)
+        solver = new_solver(max(0.5, time_limit - spent[0]), workers=1)
         built.model.clear_assumptions()
         built.model.add_assumptions(active)
         status = solver.solve(built.model)
+        spent[0] += solver.response_proto.deterministic_time
         if status == cp_model.INFEASIBLE:
             return True
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -247,8 +249,9 @@ def _explain(items: ItemSet, rules: SequencingRules, objective: str, time_limit:
         return []
     core_idx = list(solver.sufficient_assumptions_for_infeasibility())
     core = [built.lits[i][0] for i in core_idx if i in built.lits] or all_lits
+    spent[0] += solver.response_proto.deterministic_time
     for lit in list(core):
-        if time.perf_counter() > deadline:
+        if spent[0] >= time_limit:
             break
         trial = [x for x in core if x is not lit]
         if trial and infeasible(trial):
@@ -288,13 +291,14 @@ def sequence(
         return rm
     n_phases = min(rules.max_phases, len(items))
     built = _build(items, rules, objective, n_phases, relaxable=False)
-    deadline = started + time_limit
+    # budgets in CP-SAT's deterministic time (work units), never the clock: same input, same roadmap
+    spent = 0.0
     optimal, gap_raw, solver, status = True, 0.0, None, cp_model.UNKNOWN
     stage_seconds: list[float] = []
     for stage, expr in enumerate(built.stages):
         if isinstance(expr, int):
             continue
-        left = deadline - time.perf_counter()
+        left = time_limit - spent
         if stage > 0 and left <= 0.05:
             break
         built.model.minimize(expr)
@@ -304,6 +308,7 @@ def sequence(
         trial.parameters.interleave_search = workers > 1  # deterministic: same input, same roadmap
         tick = time.perf_counter()
         st = trial.solve(built.model)
+        spent += trial.response_proto.deterministic_time
         stage_seconds.append(time.perf_counter() - tick)
         if st == cp_model.INFEASIBLE and stage == 0:
             raise RoadmapInfeasible(_explain(items, rules, objective, max(2.0, time_limit)))
