@@ -61,7 +61,7 @@ class MethodChoice:
 
 def dp_components_fit(cs: CompiledScenario, limit: int = DP_COMPONENT_LIMIT) -> bool:
     """Whether every constraint component has at most ``limit`` option combinations."""
-    from detente.analysis.frontier import components
+    from detente.model.compiled import constraint_components as components
 
     return all(math.prod(int(cs.n_options[k]) for k in ms) <= limit for ms in components(cs))
 

@@ -52,6 +52,7 @@ from detente.analysis.enumerate import (
     utility_grid,
 )
 from detente.model.compiled import BoolArray, CompiledScenario, FloatArray, IntArray
+from detente.model.compiled import constraint_components as components
 
 #: Leaf size of the divide and conquer in :func:`pareto_mask`.
 _LEAF = 64
@@ -360,28 +361,6 @@ class Component:
     moves: tuple[int, ...]
     combos: IntArray
     ints: IntArray
-
-
-def components(cs: CompiledScenario) -> list[list[int]]:
-    """Groups of moves connected by a constraint (union–find), in order of first move."""
-    parent = list(range(cs.n_moves))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for con in cs.constraints:
-        ms = sorted({int(k) for k in cs.option_move[con.options]})
-        for k in ms[1:]:
-            ra, rb = find(ms[0]), find(k)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for k in range(cs.n_moves):
-        groups.setdefault(find(k), []).append(k)
-    return list(groups.values())
 
 
 def component_options(

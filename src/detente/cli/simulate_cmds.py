@@ -191,7 +191,7 @@ def tournament(
 ) -> None:
     """Every strategy against every other, roles rotated, on every scenario.
 
-    Example: [bold]detente tournament anac/y2012/CarA anac/y2010/Travel --repetitions 3 --chart-dir out[/]
+    Example: [bold]detente tournament tests/fixtures/simulate/three-party.yaml --strategies boulware,conceder --repetitions 1 --chart-dir out[/]
     """
     from rich.progress import Progress
 

@@ -374,12 +374,16 @@ def parse_json(text: str, name: str) -> Any:
 
 
 def _key_position(text: str, key: str) -> tuple[int | None, int | None]:
-    """Where the second occurrence of a duplicated key starts (via PyYAML's positions), if found."""
-    from detente.io.source_map import duplicate_keys
+    """Where a duplicated key is written again: the second ``"key":`` in the text (1-based line, column).
 
-    for _path, (line, col) in duplicate_keys(text):
-        return line, col
-    return None, None
+    A plain scan, so this module needs no parser of its own (the scenario loader's source map reports
+    duplicates in YAML with their exact paths)."""
+    import re
+
+    hits = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    if len(hits) < 2:
+        return None, None
+    return line_col(text, hits[1])
 
 
 def read_json(path: str | Path, *, what: str = "JSON file") -> Any:

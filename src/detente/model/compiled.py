@@ -638,3 +638,25 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         coalitions=tuple((c.id, c.name, tuple(pidx[x] for x in c.members)) for c in scenario.coalitions),
         uncertainty=_compile_uncertainty(scenario, party_ids, resolve, values),
     )
+
+
+def constraint_components(cs: CompiledScenario) -> list[list[int]]:
+    """Groups of moves connected by a constraint (union–find), in order of first move."""
+    parent = list(range(cs.n_moves))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for con in cs.constraints:
+        ms = sorted({int(k) for k in cs.option_move[con.options]})
+        for k in ms[1:]:
+            ra, rb = find(ms[0]), find(k)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for k in range(cs.n_moves):
+        groups.setdefault(find(k), []).append(k)
+    return list(groups.values())
