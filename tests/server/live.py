@@ -82,21 +82,25 @@ def live_server(
     assert made.returncode == 0, made.stderr
     server = LiveServer(db, folder, free_port())
     server.start()
-    admin = server.token("admin")
-    for name in ("med", "alice", "bob"):
-        httpx.post(
-            f"{server.url}/api/users", json={"username": name, "password": PASSWORD}, headers=admin
-        ).raise_for_status()
-    r = httpx.post(
-        f"{server.url}/api/negotiations",
-        json={"scenario": scenario, "mediator": "med"},
-        headers=admin,
-        timeout=30,
-    )
-    r.raise_for_status()
-    nid = r.json()["id"]
-    med = server.token("med")
-    for user, party in zip(("alice", "bob"), parties, strict=True):
-        httpx.post(f"{server.url}/api/negotiations/{nid}/members", json={"username": user, "role": "delegate", "party": party},
-                   headers=med).raise_for_status()  # fmt: skip
+    try:
+        admin = server.token("admin")
+        for name in ("med", "alice", "bob"):
+            httpx.post(
+                f"{server.url}/api/users", json={"username": name, "password": PASSWORD}, headers=admin
+            ).raise_for_status()
+        r = httpx.post(
+            f"{server.url}/api/negotiations",
+            json={"scenario": scenario, "mediator": "med"},
+            headers=admin,
+            timeout=30,
+        )
+        r.raise_for_status()
+        nid = r.json()["id"]
+        med = server.token("med")
+        for user, party in zip(("alice", "bob"), parties, strict=True):
+            httpx.post(f"{server.url}/api/negotiations/{nid}/members", json={"username": user, "role": "delegate", "party": party},
+                       headers=med).raise_for_status()  # fmt: skip
+    except BaseException:
+        server.stop()  # never leave a server running when the set-up fails
+        raise
     return server
