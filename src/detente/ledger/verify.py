@@ -56,108 +56,50 @@ def _fail(
     )
 
 
+def _problem(entry: Entry, k: int, prev: str, state: LedgerState | None) -> str | None:
+    """Why entry ``k`` (already parsed) does not belong after ``prev`` in a ledger in ``state``."""
+    if entry.index != k:
+        return f"entry {k} says index {entry.index} (entries missing, repeated or reordered)"
+    if entry.prev != prev:
+        return f"entry {k} does not chain to entry {k - 1} (prev hash differs: history was altered)"
+    if entry.computed_hash() != entry.hash:
+        return f"entry {k} was altered after it was written (its hash does not match its content)"
+    if k == 0:
+        if entry.event != "genesis" or (entry.data or {}).get("format") != FORMAT:
+            return f"entry 0 is not a {FORMAT} genesis entry"
+        return None
+    assert state is not None
+    if entry.party is None or entry.sig is None:
+        return f"entry {k} is not signed"
+    key = state.genesis.keys.get(entry.party)
+    if key is None:
+        return f"entry {k} names {entry.party!r}, which has no key in the genesis entry"
+    if not signature_valid(key, entry.hash, entry.sig):
+        return f"entry {k}: the signature is not {entry.party}'s (forged or altered)"
+    why = check_entry(state, entry.party, entry.event, entry.move, entry.phase)
+    return f"entry {k} breaks the rules: {why}" if why else None
+
+
 def replay(raw: RawLedger) -> tuple[LedgerState | None, list[Entry], VerifyReport | None]:
     """Check every complete line; the state after the valid prefix, its entries, and the first failure."""
     entries: list[Entry] = []
     state: LedgerState | None = None
     prev = ZERO_HASH
     for line_no, text in raw.lines:
-        head = entries[-1].hash if entries else None
+        k = line_no - 1
         try:
             entry = parse_line(text)
         except (ValueError, ValidationError) as exc:
-            return (
-                state,
-                entries,
-                _fail(
-                    raw,
-                    len(entries),
-                    head,
-                    line_no,
-                    f"entry {line_no - 1} is not a valid entry ({_short(exc)})",
-                ),
-            )
-        k = line_no - 1
-        if entry.index != k:
-            return (
-                state,
-                entries,
-                _fail(
-                    raw,
-                    len(entries),
-                    head,
-                    line_no,
-                    f"entry {k} says index {entry.index} (entries missing, repeated or reordered)",
-                ),
-            )
-        if entry.prev != prev:
-            return (
-                state,
-                entries,
-                _fail(
-                    raw,
-                    len(entries),
-                    head,
-                    line_no,
-                    f"entry {k} does not chain to entry {k - 1} (prev hash differs: history was altered)",
-                ),
-            )
-        if entry.computed_hash() != entry.hash:
-            return (
-                state,
-                entries,
-                _fail(
-                    raw,
-                    len(entries),
-                    head,
-                    line_no,
-                    f"entry {k} was altered after it was written (its hash does not match its content)",
-                ),
-            )
+            reason: str | None = f"entry {k} is not a valid entry ({_short(exc)})"
+        else:
+            reason = _problem(entry, k, prev, state)
+        if reason is not None:
+            head = entries[-1].hash if entries else None
+            return state, entries, _fail(raw, len(entries), head, line_no, reason)
         if k == 0:
-            if entry.event != "genesis" or (entry.data or {}).get("format") != FORMAT:
-                return (
-                    state,
-                    entries,
-                    _fail(raw, 0, None, line_no, f"entry 0 is not a {FORMAT} genesis entry"),
-                )
             state = LedgerState.start(Genesis.from_entry(entry))
         else:
             assert state is not None
-            if entry.party is None or entry.sig is None:
-                return state, entries, _fail(raw, len(entries), head, line_no, f"entry {k} is not signed")
-            key = state.genesis.keys.get(entry.party)
-            if key is None:
-                return (
-                    state,
-                    entries,
-                    _fail(
-                        raw,
-                        len(entries),
-                        head,
-                        line_no,
-                        f"entry {k} names {entry.party!r}, which has no key in the genesis entry",
-                    ),
-                )
-            if not signature_valid(key, entry.hash, entry.sig):
-                return (
-                    state,
-                    entries,
-                    _fail(
-                        raw,
-                        len(entries),
-                        head,
-                        line_no,
-                        f"entry {k}: the signature is not {entry.party}'s (forged or altered)",
-                    ),
-                )
-            why = check_entry(state, entry.party, entry.event, entry.move, entry.phase)
-            if why:
-                return (
-                    state,
-                    entries,
-                    _fail(raw, len(entries), head, line_no, f"entry {k} breaks the rules: {why}"),
-                )
             state.apply(entry)
         entries.append(entry)
         prev = entry.hash
