@@ -54,16 +54,22 @@ def _client(scheduler: str) -> Iterator[Any]:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - dask is a dependency
         raise DetenteError(f"Dask is not installed ({exc}); install dask[distributed]") from exc
-    if scheduler == "local":
+    if scheduler == "local" or scheduler.startswith("local:"):
+        workers = scheduler.partition(":")[2]
+        if workers and not workers.isdigit():
+            raise DetenteError(
+                f"unknown scheduler '{scheduler}': give 'local', 'local:N' or a tcp:// address"
+            )
+        n = int(workers) if workers else 2
         with (
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cl,
+            LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0") as cl,
             Client(cl) as client,
         ):
             yield client
         return
     if not scheduler.startswith(("tcp://", "tls://", "inproc://")):
         raise DetenteError(
-            f"unknown scheduler '{scheduler}': give 'local' or an address such as tcp://127.0.0.1:8786"
+            f"unknown scheduler '{scheduler}': give 'local', 'local:N' or an address such as tcp://127.0.0.1:8786"
         )
     try:
         client = Client(scheduler, timeout="10s")
