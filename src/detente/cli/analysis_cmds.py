@@ -67,7 +67,7 @@ TimeLimitOption = Annotated[
         min=0.1,
         max=MAX_SECONDS,
         callback=finite,
-        help="CP-SAT time limit in seconds (per step).",
+        help="Work budget per exact step, in solver work units (about a second each on an idle machine; deterministic, not the clock).",
     ),
 ]
 

@@ -54,7 +54,7 @@ def brief(
             min=0.1,
             max=MAX_SECONDS,
             callback=finite,
-            help="Seconds for each exact (CP-SAT) analysis step.",
+            help="Work budget per exact analysis step (solver work units, about a second each; deterministic).",
         ),
     ] = 20.0,
     no_roadmaps: Annotated[

@@ -89,7 +89,11 @@ HistoryOpt = Annotated[
 TimeLimitOpt = Annotated[
     float,
     typer.Option(
-        "--time-limit", min=0.1, max=MAX_SECONDS, callback=finite, help="Seconds for the CP-SAT sequencer."
+        "--time-limit",
+        min=0.1,
+        max=MAX_SECONDS,
+        callback=finite,
+        help="Work budget of the CP-SAT sequencer (work units, about a second each; deterministic).",
     ),
 ]
 

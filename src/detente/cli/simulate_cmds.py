@@ -289,7 +289,10 @@ def simulate_roadmap(
         ),
     ] = 0.9,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Seconds for the sequencer.")
+        float,
+        typer.Option(
+            "--time-limit", min=0.1, help="Work budget of the sequencer (deterministic work units)."
+        ),
     ] = 10.0,
     format: FormatOption = OutputFormat.table,
 ) -> None:
