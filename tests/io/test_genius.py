@@ -483,3 +483,17 @@ def test_export_shifts_negative_values(tmp_path: Path) -> None:
     cs = compile_scenario(scenario)
     every = np.indices(tuple(int(n) for n in cs.n_options)).reshape(cs.n_moves, -1).T
     assert np.allclose(grid.reshape(-1, 2), cs.utilities(every) + 3.0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("folder", "where"),
+    [
+        ("integer-issue", "price_domain.xml:8: issue 'Price' is integer"),
+        ("dup-eval", "bob.xml:8: issue 'Destination', value 'City'"),
+    ],
+)
+def test_content_errors_name_the_line(folder: str, where: str) -> None:
+    """Errors about a Genius file's content name the line of the element at fault, not only the file."""
+    with pytest.raises(DetenteError) as info:
+        import_genius(FIX / folder)
+    assert where in str(info.value)

@@ -94,3 +94,27 @@ def test_package_file_formats_and_errors(tmp_path: Path) -> None:
             package_from_file(cs, bad)
     with pytest.raises(DetenteError, match="not found"):
         package_from_file(cs, tmp_path / "missing.json")
+
+
+def test_package_file_errors_name_line_and_column(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A --package file's unknown move or option is reported at its line and column, with a fix."""
+    import pytest
+
+    from detente.errors import DetenteError
+    from detente.io.loader import load_scenario
+    from detente.model.compiled import compile_scenario
+    from detente.roadmap.package import package_from_file
+    from tests.conftest import FIXTURES
+
+    cs = compile_scenario(load_scenario(FIXTURES / "scenarios" / "minimal.yaml"))
+    bad_option = tmp_path / "a.json"
+    bad_option.write_text('{\n  "choices": {\n    "freeze": "maybe"\n  }\n}\n')
+    with pytest.raises(DetenteError, match=r"a\.json:3:15: choices: move 'freeze' has no option 'maybe'"):
+        package_from_file(cs, bad_option)
+    bad_move = tmp_path / "b.json"
+    bad_move.write_text('{"packages": [\n {"choices": {"frieze": "yes"}}]}\n')
+    with pytest.raises(
+        DetenteError,
+        match=r"b\.json:2:15: packages\[0\]\.choices: unknown move 'frieze'; did you mean 'freeze'",
+    ):
+        package_from_file(cs, bad_move)

@@ -36,10 +36,12 @@ re-importing it gives the same compiled utilities (see its docstring for what ca
 from __future__ import annotations
 
 import re
+import weakref
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 from xml.sax.saxutils import quoteattr
 
 from detente.errors import DetenteError
@@ -153,17 +155,37 @@ def _read_xml(path: Path) -> ET.Element:
             "(for safety); remove the declaration and import again"
         )
     try:
-        return ET.fromstring(raw)
-    except ET.ParseError as exc:
-        line, col = exc.position
+        return _parse_with_lines(raw)
+    except expat.ExpatError as exc:
         raise GeniusError(
-            f"{path}:{line}:{col + 1}: not well-formed XML ({_reason(exc)}); fix the file or "
-            "move it out of the folder"
+            f"{path}:{exc.lineno}:{exc.offset + 1}: not well-formed XML ({expat.ErrorString(exc.code)}); "
+            "fix the file or move it out of the folder"
         ) from None
 
 
-def _reason(exc: ET.ParseError) -> str:
-    return str(exc).split(":")[0]
+#: The line each parsed element starts on, so errors about a file's content name the line.
+_LINES: weakref.WeakKeyDictionary[ET.Element, int] = weakref.WeakKeyDictionary()
+
+
+def _parse_with_lines(raw: bytes) -> ET.Element:
+    """An ElementTree built by expat, recording each element's line (ElementTree keeps none)."""
+    builder = ET.TreeBuilder()
+    parser = expat.ParserCreate()
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        _LINES[builder.start(tag, attrs)] = parser.CurrentLineNumber
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.data
+    parser.Parse(raw, True)
+    return builder.close()
+
+
+def _at(file: Path, el: ET.Element) -> str:
+    """``file:line`` of element ``el`` (just ``file`` for a tree not parsed here)."""
+    line = _LINES.get(el)
+    return f"{file}:{line}" if line is not None else str(file)
 
 
 def _float(text: str | None, where: str, what: str) -> float:
@@ -198,11 +220,11 @@ def _check_discrete(issue: ET.Element, file: Path) -> None:
         lo, hi = issue.get("lowerbound"), issue.get("upperbound")
         span = f" (from {lo} to {hi})" if lo is not None and hi is not None else ""
         raise GeniusError(
-            f"{file}: issue '{name}' is {kind}{span}; Détente imports discrete issues only. "
+            f"{_at(file, issue)}: issue '{name}' is {kind}{span}; Détente imports discrete issues only. "
             "Make it a discrete issue in Genius, listing the values to consider, and import again"
         )
     raise GeniusError(
-        f"{file}: issue '{name}' has type '{kind}' and no listed values; Détente imports "
+        f"{_at(file, issue)}: issue '{name}' has type '{kind}' and no listed values; Détente imports "
         "discrete issues only (issues whose <item> elements list the values)"
     )
 
@@ -213,7 +235,7 @@ def read_domain_xml(path: str | Path, root: ET.Element | None = None) -> GeniusD
     root = _read_xml(file) if root is None else root
     if root.tag != "negotiation_template":
         raise GeniusError(
-            f"{file}: root element is <{root.tag}>, not <negotiation_template>; "
+            f"{_at(file, root)}: root element is <{root.tag}>, not <negotiation_template>; "
             "this is not a Genius domain file"
         )
     space = root if root.find("utility_space") is None else root.find("utility_space")
@@ -228,10 +250,12 @@ def read_domain_xml(path: str | Path, root: ET.Element | None = None) -> GeniusD
         name = el.get("name")
         if not name:
             raise GeniusError(
-                f"{file}: an <issue> (index {el.get('index', '?')}) has no 'name'; name every issue"
+                f"{_at(file, el)}: an <issue> (index {el.get('index', '?')}) has no 'name'; name every issue"
             )
         if name in names:
-            raise GeniusError(f"{file}: issue '{name}' is defined twice; give each issue a distinct name")
+            raise GeniusError(
+                f"{_at(file, el)}: issue '{name}' is defined twice; give each issue a distinct name"
+            )
         names.add(name)
         _check_discrete(el, file)
         values: list[str] = []
@@ -239,14 +263,16 @@ def read_domain_xml(path: str | Path, root: ET.Element | None = None) -> GeniusD
         for item in el.findall("item"):
             v = item.get("value")
             if v is None:
-                raise GeniusError(f"{file}: issue '{name}' has an <item> without a 'value'")
+                raise GeniusError(f"{_at(file, item)}: issue '{name}' has an <item> without a 'value'")
             if v in listed:
-                raise GeniusError(f"{file}: issue '{name}' lists the value '{v}' twice; list each value once")
+                raise GeniusError(
+                    f"{_at(file, item)}: issue '{name}' lists the value '{v}' twice; list each value once"
+                )
             values.append(v)
             listed.add(v)
         if not values:
             raise GeniusError(
-                f"{file}: issue '{name}' lists no values; a discrete issue needs <item value=...>"
+                f"{_at(file, el)}: issue '{name}' lists no values; a discrete issue needs <item value=...>"
             )
         issues.append(GeniusIssue(name, tuple(values), el.get("index")))
     title = (objective.get("name") if objective is not None else None) or ""
@@ -264,16 +290,18 @@ def read_profile_xml(path: str | Path, domain: GeniusDomain, root: ET.Element | 
     file = Path(path)
     root = _read_xml(file) if root is None else root
     if root.tag != "utility_space":
-        raise GeniusError(f"{file}: root element is <{root.tag}>, not <utility_space>; not a Genius profile")
+        raise GeniusError(
+            f"{_at(file, root)}: root element is <{root.tag}>, not <utility_space>; not a Genius profile"
+        )
     kind = (root.get("type") or "").lower()
     if kind and kind not in ("linear", "additive", "linearadditive"):
         raise GeniusError(
-            f"{file}: this is a {kind} (constraint-based) utility space; Détente needs linear "
+            f"{_at(file, root)}: this is a {kind} (constraint-based) utility space; Détente needs linear "
             "additive profiles (a weight per issue and an evaluation per value)"
         )
     if root.find(".//utility") is not None or root.find(".//hyperRectangle") is not None:
         raise GeniusError(
-            f"{file}: this profile defines utility by constraints (<utility>/<hyperRectangle>); "
+            f"{_at(file, root)}: this profile defines utility by constraints (<utility>/<hyperRectangle>); "
             "Détente needs linear additive profiles (a weight per issue and an evaluation per value)"
         )
     by_index = {i.index: i for i in domain.issues if i.index is not None}
@@ -288,13 +316,13 @@ def read_profile_xml(path: str | Path, domain: GeniusDomain, root: ET.Element | 
             issue = by_name.get(name)
         if issue is None:
             raise GeniusError(
-                f"{file}: issue '{name}' (index {idx}) is not in the domain {Path(domain.file).name}; "
+                f"{_at(file, el)}: issue '{name}' (index {idx}) is not in the domain {Path(domain.file).name}; "
                 "the profile must be written for this domain"
             )
         _check_discrete(el, file)
         if issue.name in evaluations:
             raise GeniusError(
-                f"{file}: issue '{issue.name}' is evaluated twice; keep one <issue> element for it"
+                f"{_at(file, el)}: issue '{issue.name}' is evaluated twice; keep one <issue> element for it"
             )
         if idx is not None:
             index_to_issue[idx] = issue.name
@@ -302,7 +330,7 @@ def read_profile_xml(path: str | Path, domain: GeniusDomain, root: ET.Element | 
         domain_values = set(issue.values)
         for item in el.findall("item"):
             v = item.get("value")
-            where = f"{file}: issue '{issue.name}', value '{v}'"
+            where = f"{_at(file, item)}: issue '{issue.name}', value '{v}'"
             if v not in domain_values:
                 raise GeniusError(
                     f"{where}: the value is not in the domain (values: {', '.join(issue.values)})"
@@ -321,7 +349,7 @@ def read_profile_xml(path: str | Path, domain: GeniusDomain, root: ET.Element | 
         missing = [v for v in issue.values if v not in evals]
         if missing:
             raise GeniusError(
-                f"{file}: issue '{issue.name}' has no evaluation for "
+                f"{_at(file, el)}: issue '{issue.name}' has no evaluation for "
                 + ", ".join(f"'{v}'" for v in missing)
                 + "; give every value an evaluation"
             )
@@ -329,7 +357,7 @@ def read_profile_xml(path: str | Path, domain: GeniusDomain, root: ET.Element | 
     absent = [i.name for i in domain.issues if i.name not in evaluations]
     if absent:
         raise GeniusError(
-            f"{file}: the profile does not evaluate issue(s) "
+            f"{_at(file, root)}: the profile does not evaluate issue(s) "
             + ", ".join(f"'{n}'" for n in absent)
             + f" of the domain {Path(domain.file).name}; it must evaluate every issue"
         )
@@ -341,28 +369,34 @@ def read_profile_xml(path: str | Path, domain: GeniusDomain, root: ET.Element | 
         if issue_name is None and idx in objective_indices:
             continue  # the weight of the objective itself (e.g. ANAC 2012 Fitness): not an issue weight
         if issue_name is None:
-            raise GeniusError(f'{file}: <weight index="{idx}"> does not match any issue index of the profile')
-        w = _float(el.get("value"), f"{file}: weight of issue '{issue_name}'", "the value")
+            raise GeniusError(
+                f'{_at(file, el)}: <weight index="{idx}"> does not match any issue index of the profile'
+            )
+        w = _float(el.get("value"), f"{_at(file, el)}: weight of issue '{issue_name}'", "the value")
         if w < 0:
             raise GeniusError(
-                f"{file}: weight of issue '{issue_name}' is negative ({w}); weights are 0 or more"
+                f"{_at(file, el)}: weight of issue '{issue_name}' is negative ({w}); weights are 0 or more"
             )
         weights[issue_name] = w
     unweighted = [i.name for i in domain.issues if i.name not in weights]
     if unweighted:
         raise GeniusError(
-            f"{file}: no <weight> for issue(s) "
+            f"{_at(file, root)}: no <weight> for issue(s) "
             + ", ".join(f"'{n}'" for n in unweighted)
             + "; give every issue a weight"
         )
     notes = weight_notes(file, weights)
     res_el = root.find("reservation")
     reservation = (
-        0.0 if res_el is None else _float(res_el.get("value"), f"{file}: <reservation>", "the value")
+        0.0
+        if res_el is None
+        else _float(res_el.get("value"), f"{_at(file, res_el)}: <reservation>", "the value")
     )
     disc_el = root.find("discount_factor")
     discount = (
-        None if disc_el is None else _float(disc_el.get("value"), f"{file}: <discount_factor>", "the value")
+        None
+        if disc_el is None
+        else _float(disc_el.get("value"), f"{_at(file, disc_el)}: <discount_factor>", "the value")
     )
     return GeniusProfile(
         name=file.stem,
