@@ -31,7 +31,7 @@ import numpy as np
 
 from detente.forecast.issue import Issue
 from detente.forecast.stats import median_voter
-from detente.forecast.trajectory import Trajectory
+from detente.forecast.trajectory import Trajectory, iterate
 from detente.model.compiled import FloatArray
 
 
@@ -120,21 +120,10 @@ def bdm_round(x: FloatArray, s: FloatArray, w: FloatArray, params: BDMParams) ->
 def bdm(issue: Issue, params: BDMParams | None = None) -> Trajectory:
     """Run the expected-utility model on an issue (see the module docstring)."""
     prm = params or BDMParams()
-    x = issue.normalised()
-    s = issue.salience / 100.0
-    w = issue.capability * s
-    path = [x]
-    outcome = [median_voter(x, w)]
-    converged = False
-    for _ in range(prm.max_rounds):
-        new = bdm_round(path[-1], s, w, prm)
-        path.append(new)
-        outcome.append(median_voter(new, w))
-        if np.max(np.abs(new - path[-2])) <= prm.tol:
-            converged = True
-            break
-    return Trajectory(
-        positions=issue.to_scale(np.vstack(path)),
-        outcome=issue.to_scale(np.asarray(outcome)),
-        converged=converged,
+    return iterate(
+        issue,
+        lambda x, s, w: bdm_round(x, s, w, prm),
+        median_voter,
+        max_rounds=prm.max_rounds,
+        tol=prm.tol,
     )

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detente.forecast.issue import Issue
-from detente.forecast.trajectory import Trajectory
+from detente.forecast.trajectory import Trajectory, iterate
 from detente.model.compiled import FloatArray
 
 MIN_GAIN = 1e-5
@@ -111,21 +111,10 @@ def smp(issue: Issue, params: SMPParams | None = None, *, seed: int = 0) -> Traj
     variant only."""
     prm = params or SMPParams()
     rng = np.random.default_rng(seed) if prm.stochastic else None
-    x = issue.normalised()
-    s = issue.salience / 100.0
-    w = issue.capability * s
-    path = [x]
-    outcome = [expected_outcome(x, w)]
-    converged = False
-    for _ in range(prm.max_rounds):
-        new = smp_round(path[-1], s, w, rng)
-        path.append(new)
-        outcome.append(expected_outcome(new, w))
-        if np.max(np.abs(new - path[-2])) <= prm.tol:
-            converged = True
-            break
-    return Trajectory(
-        positions=issue.to_scale(np.vstack(path)),
-        outcome=issue.to_scale(np.asarray(outcome)),
-        converged=converged,
+    return iterate(
+        issue,
+        lambda x, s, w: smp_round(x, s, w, rng),
+        expected_outcome,
+        max_rounds=prm.max_rounds,
+        tol=prm.tol,
     )

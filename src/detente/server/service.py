@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from detente.model.compiled import CompiledScenario
@@ -258,8 +258,7 @@ def put_valuation(
     db: Session, actor: User, nid: int, party: str, values: dict[str, dict[str, Any]], reservation: Any
 ) -> dict[str, Any]:
     """Replace the named entries of ``party``'s valuations (entries not named keep their value)."""
-    neg, _ = _require_delegate(db, actor, nid, party)
-    cs = compiled(neg)
+    _require_delegate(db, actor, nid, party)
     row = _valuation(db, nid, party)
     current: dict[str, dict[str, float]] = json.loads(row.values_json)
     for move, options in values.items():
@@ -275,7 +274,6 @@ def put_valuation(
     if reservation is not None:
         row.reservation = _finite(reservation, "reservation")
     row.updated_at = now()
-    del cs
     audit(db, actor, "put-valuations", nid, f"party={party}")  # never the values themselves
     return {"party": party, "values": current, "reservation": row.reservation}
 
@@ -481,11 +479,3 @@ def improvements(db: Session, actor: User, nid: int) -> dict[str, Any]:
             if np.all(u >= base - 1e-9) and np.any(u > base + 1e-9) and bool(priv.feasible(p.choices)[0]):
                 found.append(p)
     return {"settlement": accepted.id, "packages": _packages(priv, found)}
-
-
-def counts(db: Session) -> dict[str, int]:
-    from detente.server.models import Base
-
-    return {
-        t.name: int(db.scalar(select(func.count()).select_from(t)) or 0) for t in Base.metadata.sorted_tables
-    }

@@ -25,10 +25,6 @@ COOKIE = "detente_session"
 DB = Annotated[Session, Depends(get_db)]
 
 
-class NeedsLogin(Exception):
-    pass
-
-
 def session_user(request: Request, db: DB) -> tuple[User, Token]:
     token = request.cookies.get(COOKIE)
     found = security.user_for_token(db, token, "session") if token else None
