@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+
+from detente.server import security
 from tests.conftest import FIXTURES
 from tests.server.conftest import PASSWORD, World
 
@@ -25,6 +28,23 @@ def test_login_is_throttled_after_repeated_failures(world: World) -> None:
     assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
     # even the right password is refused while throttled
     assert c.post("/api/login", json={"username": "bob", "password": PASSWORD}).status_code == 429
+
+
+def test_throttling_is_per_address_so_nobody_can_lock_a_user_out(world: World) -> None:
+    attacker = world.client
+    for k in range(security.MAX_FAILURES + 1):
+        attacker.post("/api/login", json={"username": "bob", "password": f"bad{k}"})
+    assert attacker.post("/api/login", json={"username": "bob", "password": PASSWORD}).status_code == 429
+    # bob, from his own address, still logs in
+    bob = TestClient(attacker.app, client=("10.0.0.7", 40000))
+    assert bob.post("/api/login", json={"username": "bob", "password": PASSWORD}).status_code == 200
+    # one address guessing across many usernames is throttled too
+    sprayer = TestClient(attacker.app, client=("10.0.0.9", 40000))
+    codes = [
+        sprayer.post("/api/login", json={"username": f"user{k}", "password": "x"}).status_code
+        for k in range(security.MAX_SOURCE_FAILURES + 1)
+    ]
+    assert codes[:-1] == [401] * security.MAX_SOURCE_FAILURES and codes[-1] == 429
 
 
 def test_negotiation_view_has_no_values(world: World) -> None:

@@ -136,23 +136,28 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def login_user(db: Session, username: str, password: str) -> User:
-    """The user, or HTTP 401 (wrong name or password) / 429 (too many failures)."""
-    if security.throttled(db, username):
-        raise HTTPException(429, "too many failed logins; try again later")
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (the key of login throttling)."""
+    return request.client.host if request.client is not None else ""
+
+
+def login_user(db: Session, username: str, password: str, source: str) -> User:
+    """The user, or HTTP 401 (wrong name or password) / 429 (too many failures from ``source``)."""
+    if security.throttled(db, username, source):
+        raise HTTPException(429, "too many failed logins from this address; try again later")
     user = service.user_by_name(db, username)
     if not security.check_password(user, password):
-        security.record_failure(db, username)
+        security.record_failure(db, username, source)
         db.commit()
         raise HTTPException(401, "wrong username or password")
     assert user is not None
-    security.clear_failures(db, username)
+    security.clear_failures(db, username, source)
     return user
 
 
 @router.post("/login", response_model=TokenOut)
-def login(_lock: Writes, body: LoginIn, db: DB) -> TokenOut:
-    user = login_user(db, body.username, body.password)
+def login(_lock: Writes, request: Request, body: LoginIn, db: DB) -> TokenOut:
+    user = login_user(db, body.username, body.password, client_address(request))
     token, _ = security.issue_token(db, user, "api")
     service.audit(db, user, "login")
     db.commit()

@@ -38,6 +38,8 @@ class LoginFailure(Base):
     __tablename__ = "login_failures"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    #: the client's address (``request.client.host``); throttling is per address
+    source: Mapped[str] = mapped_column(String(64), nullable=False, index=True, server_default="")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 

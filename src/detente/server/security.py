@@ -4,8 +4,13 @@
 * Tokens: 256-bit random, opaque; only ``SHA-256(token)`` is stored, with an expiry. ``api`` tokens are
   sent as ``Authorization: Bearer``; ``session`` tokens live in an HttpOnly, SameSite=Strict cookie and
   carry a CSRF token that every state-changing form or HTMX request must echo.
-* Login throttling: after :data:`MAX_FAILURES` failed logins for a username within
-  :data:`FAILURE_WINDOW`, further attempts get 429 until the window has passed.
+* Login throttling, keyed by the client's address so that nobody can lock a user out from elsewhere:
+  after :data:`MAX_FAILURES` failed logins for one username from one address within
+  :data:`FAILURE_WINDOW`, or :data:`MAX_SOURCE_FAILURES` from one address for any usernames, further
+  attempts from that address get 429 until the window has passed. The same user logging in from
+  another address is not affected (a per-username lock would let anyone lock out anyone). Behind a
+  reverse proxy, uvicorn takes the address from ``X-Forwarded-For`` when the proxy is on 127.0.0.1
+  (``FORWARDED_ALLOW_IPS`` for another); otherwise every client would share the proxy's address.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from detente.server.models import LoginFailure, Token, User
 
 TOKEN_TTL = timedelta(hours=12)
 MAX_FAILURES = 5
+MAX_SOURCE_FAILURES = 20
 FAILURE_WINDOW = timedelta(minutes=15)
 _hasher = PasswordHasher()
 # a real hash to spend the same time on unknown usernames (no user enumeration by timing)
@@ -80,22 +86,25 @@ def revoke(db: Session, token: str) -> None:
     db.execute(delete(Token).where(Token.token_hash == token_digest(token)))
 
 
-def throttled(db: Session, username: str) -> bool:
+def throttled(db: Session, username: str, source: str) -> bool:
+    """True when ``source`` has failed too often, for ``username`` or for any username."""
     since = now() - FAILURE_WINDOW
-    count = db.scalar(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.username == username, LoginFailure.at > since)
+    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.source == source[:64])
+    recent = recent.where(LoginFailure.at > since)
+    mine = db.scalar(recent.where(LoginFailure.username == username[:64]))
+    if int(mine or 0) >= MAX_FAILURES:
+        return True
+    return int(db.scalar(recent) or 0) >= MAX_SOURCE_FAILURES
+
+
+def record_failure(db: Session, username: str, source: str) -> None:
+    db.add(LoginFailure(username=username[:64], source=source[:64], at=now()))
+
+
+def clear_failures(db: Session, username: str, source: str) -> None:
+    db.execute(
+        delete(LoginFailure).where(LoginFailure.username == username[:64], LoginFailure.source == source[:64])
     )
-    return int(count or 0) >= MAX_FAILURES
-
-
-def record_failure(db: Session, username: str) -> None:
-    db.add(LoginFailure(username=username[:64], at=now()))
-
-
-def clear_failures(db: Session, username: str) -> None:
-    db.execute(delete(LoginFailure).where(LoginFailure.username == username))
 
 
 def csrf_ok(expected: str | None, given: str | None) -> bool:

@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from detente.server import security, service
-from detente.server.api import Id, Writes, get_db, login_user
+from detente.server.api import Id, Writes, client_address, get_db, login_user
 from detente.server.models import Token, User
 
 router = APIRouter(include_in_schema=False)
@@ -72,7 +72,7 @@ def login(
     password: Annotated[str, Form(max_length=1024)],
 ) -> Response:
     try:
-        user = login_user(db, username, password)
+        user = login_user(db, username, password, client_address(request))
     except HTTPException as exc:
         failed = page(request, "login.html", None, error=exc.detail)
         failed.status_code = exc.status_code
