@@ -92,6 +92,20 @@ def _kernel() -> Callable[..., tuple[IntArray, IntArray]]:
     return _KERNEL
 
 
+def _in_dask_worker() -> bool:
+    import sys
+
+    if "distributed" not in sys.modules:  # never imported: this is not a worker (and stays cheap)
+        return False
+    from distributed import get_worker
+
+    try:
+        get_worker()
+    except ValueError:
+        return False
+    return True
+
+
 def csr_rows(matrix: FloatArray) -> tuple[IntArray, IntArray, FloatArray]:
     """(ptr, idx, w): the nonzeros of each row of ``matrix`` (c, m) in compressed row form."""
     rows, cols = np.nonzero(matrix)
@@ -115,7 +129,12 @@ def count_accepts(
     tol: float,
 ) -> tuple[IntArray, IntArray]:
     """((K·P,) per-party acceptance counts, (K,) all-accept counts) over the rows of ``y`` (docstring)."""
-    return _kernel()(
+    kernel = _kernel()
+    if _in_dask_worker():  # the cluster already runs one task per core: no threads within a task
+        import numba
+
+        numba.set_num_threads(1)
+    return kernel(
         np.ascontiguousarray(y, dtype=np.float64),
         base,
         *weights,
