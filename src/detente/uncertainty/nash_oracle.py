@@ -70,18 +70,34 @@ class NashOracle:
     tangents: list[set[int]] = field(default_factory=list)
     queries: int = 0
     solves: int = 0
+    _known: dict[bytes, tuple[bool, IntArray, frozenset[int]]] = field(default_factory=dict)
 
     # ----- exact arithmetic -----------------------------------------------------------------------
+    def _base(self, package: IntArray) -> tuple[bool, IntArray, frozenset[int]]:
+        """(rules hold, scaled gains at the point, global options) of a package, cached: the rules and
+        the point gains do not depend on the judgment being moved."""
+        key = package.tobytes()
+        hit = self._known.get(key)
+        if hit is None:
+            g = self.cs.global_options(package)
+            hit = (
+                bool(self.cs.feasible(package[None, :])[0]),
+                np.asarray(self.values[g].sum(axis=0) - self.disagreement, dtype=np.int64),
+                frozenset(int(o) for o in g),
+            )
+            self._known[key] = hit
+        return hit
+
     def int_gains(self, package: IntArray, shift: Shift) -> IntArray:
-        g = self.cs.global_options(package)
-        gains = self.values[g].sum(axis=0) - self.disagreement - shift.dd
-        if shift.option >= 0 and shift.option in g:
+        _, base, options = self._base(package)
+        gains = base - shift.dd
+        if shift.option >= 0 and shift.option in options:
             gains[shift.party] += shift.coef
-        return np.asarray(gains, dtype=np.int64)
+        return gains
 
     def acceptable(self, package: IntArray, shift: Shift) -> bool:
         """Rules hold and u_i ≥ r_i for every party (scaled integers)."""
-        if not bool(self.cs.feasible(package[None, :])[0]):
+        if not self._base(package)[0]:
             return False
         u = self.int_gains(package, shift) + self.disagreement + shift.dd
         return bool(np.all(u >= self.reservation + shift.dr))
@@ -90,10 +106,10 @@ class NashOracle:
         """N(R) = Π g_i^{W_i} when R is acceptable with every gain ≥ 1 (scaled), else 0."""
         if not self.acceptable(package, shift):
             return 0
-        g = self.int_gains(package, shift)
-        if np.any(g < 1):
+        g = self.int_gains(package, shift).tolist()
+        if min(g) < 1:
             return 0
-        return math.prod(int(v) ** w for v, w in zip(g, self.weights, strict=True))
+        return math.prod(v**w for v, w in zip(g, self.weights, strict=True))
 
     # ----- questions ----------------------------------------------------------------------------------
     def _copy(self, shift: Shift, threshold: int, hint: IntArray | None) -> Any:
