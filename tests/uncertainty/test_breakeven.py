@@ -93,3 +93,34 @@ def test_flagship_break_evens_flip_the_solver() -> None:
         assert not any(np.array_equal(c, pstar) for c in now)
         assert be.new_package == cs.choices_to_ids(now[0])
     assert flips == 2
+
+
+def test_undecided_question_falls_back_to_bisection(
+    relief: CompiledScenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the reusable model cannot decide a question within its work budget, the judgment is
+    searched by bisection with the solver instead: the same answer, never a guess."""
+    from detente.uncertainty.breakeven import bisect_break_even, nash_break_evens
+    from detente.uncertainty.nash_oracle import NashOracle, OracleUndecided
+
+    def undecided(*args: object, **kwargs: object) -> None:
+        raise OracleUndecided("work budget spent")
+
+    import detente.uncertainty.breakeven as module
+
+    calls: list[int] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return bisect_break_even(*args, **kwargs)  # type: ignore[arg-type]
+
+    pstar = _selected(relief, "nash")[0]
+    search = nash_break_evens(relief, pstar)
+    assert search is not None
+    monkeypatch.setattr(NashOracle, "find", undecided)
+    monkeypatch.setattr(module, "bisect_break_even", counted)
+    for j in (0, 1):  # US and KP on the freeze: both need a question
+        a = search.break_even(j)
+        b = bisect_break_even(relief, "nash", pstar, j)
+        assert (a.value, a.new_package) == (b.value, b.new_package)
+    assert len(calls) == 2
