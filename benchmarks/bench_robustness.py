@@ -37,6 +37,7 @@ def _noop(seed: object, size: int) -> int:
 
 def run() -> str:
     import json
+    import os
 
     import detente as dt
     from detente.uncertainty.evaluation import uncertainty_of, value_tables
@@ -44,6 +45,7 @@ def run() -> str:
     from detente.uncertainty.runner import chunks, map_chunks
     from detente.uncertainty.sampling import sample_inputs
 
+    load_start = os.getloadavg()[0]
     detente_bin = Path(sys.executable).parent / "detente"
     proc, whole, whole_cpu = _timed([str(detente_bin), "robustness", str(FLAGSHIP), "--draws", str(DRAWS)])
     first = json.loads(proc.stdout)["packages"][0]
@@ -123,14 +125,14 @@ def run() -> str:
             "| measure | value | target / baseline | ratio |",
             "| --- | ---: | --- | ---: |",
             f"| `detente robustness` with {DRAWS:,} draws, whole process | {whole:.1f} s ({whole_cpu:.1f} s CPU) "
-            f"| < 20 s | {'met' if whole < 20 else 'not met'} |",
+            f"| < 20 s | {_verdict(whole, whole_cpu, 20)} |",
             f"| value evaluations per second, compiled engine ({DRAWS:,} draws) | {engine_rate:.2e} /s "
             f"({engine_cpu_rate:.2e} per CPU s) | plain NumPy loop over draws: {loop_rate:.2e} /s "
             f"({loop_cpu_rate:.2e} per CPU s) | {engine_rate / loop_rate:.0f}× |",
             f"| `detente sensitivity --concept nash`, whole process: Sobol' + EVPPI (2 × 8,192 draws) and "
             f"exact break-evens for all {cu.n_judgments} judgments ({n_be} found, {sens['solves']} CP-SAT "
             f"solves) | {sens_whole:.1f} s ({sens_cpu:.1f} s CPU) | < 60 s | "
-            f"{'met' if sens_whole < 60 else 'not met'} |",
+            f"{_verdict(sens_whole, sens_cpu, 60)} |",
             f"| break-even search on {ns} judgments: exact crossings / bisection (same answers) | "
             f"{fast_cpu:.1f} s CPU, {fast_solves} solves / {slow_cpu:.1f} s CPU, {slow_solves} solver calls | | "
             f"{slow_cpu / max(fast_cpu, 1e-9):.0f}× |",
@@ -138,6 +140,8 @@ def run() -> str:
             f"{dask_rows[1]:.2f} s | | {dask_rows[0] / dask_rows[1]:.2f}× speed-up |",
             f"| Dask overhead per task (400 trivial tasks, 1 worker) | {1000 * overhead:.1f} ms | | |",
             "",
+            f"Machine load average {load_start:.1f} at the start of the run and {os.getloadavg()[0]:.1f} at "
+            "the end (2 cores): wall times above CPU times are time spent waiting for a core. "
             f"P(every party accepts option 1) = {first['acceptable_all']:.3f} ± {first['stderr_all']:.4f} "
             f"({DRAWS:,} draws, seed 0). The engine counts N × K × M × P = {DRAWS:,} × {k} × {m} × {p} "
             "value terms' worth of work with uniform marginals folded into sparse weights and one fused, "
@@ -148,6 +152,15 @@ def run() -> str:
             "bisection it replaced calls the full Nash solver 6–9 times per judgment.",
         ]
     )
+
+
+def _verdict(wall: float, cpu: float, target: float) -> str:
+    """'met' on wall time; when only the load kept it from being met, say so with the CPU time."""
+    if wall < target:
+        return "met"
+    if cpu < target:
+        return f"not met in wall time (shared machine); {cpu:.1f} s CPU"
+    return "not met"
 
 
 def _timed(cmd: list[str]) -> tuple[subprocess.CompletedProcess[str], float, float]:
