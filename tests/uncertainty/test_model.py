@@ -63,17 +63,79 @@ def test_probabilities_sum_checked() -> None:
     assert "sum to 1.3" in p and "x.yaml:15:" in p
 
 
-def test_unknown_references_named_with_their_path() -> None:
+def test_unknown_references_are_located_with_a_fix() -> None:
+    """Unknown ids in the uncertainty section come from the reference checker: file:line:col, the
+    field's path and a fix (a close id, or the known ones)."""
     extra = """uncertainty:
   factors:
     - id: f
       name: f
       distribution: {kind: normal, mean: 0, sd: 1}
-      shifts: [{party: B, moves: [m], value: 1}, {party: A, categories: [zz], value: 1}]
+      sources: [nowhere]
+      shifts:
+        - {party: B, moves: [m], value: 1}
+        - {party: A, categories: [zz], value: 1}
+        - {party: A, moves: [mm, "m:maybe"], value: 1}
+  scenarios:
+    - {id: f, name: s, probability: 0.2, shifts: [{party: A, reservation: 1}]}
 """
-    (p,) = problems(extra=extra)
-    assert "uncertainty.factors[0].shifts[0].party: unknown party 'B'" in p
-    assert "uncertainty.factors[0].shifts[1].categories[0]: no move has category 'zz'" in p
+    found = problems(extra=extra)
+    expected = [
+        (
+            "x.yaml:20:17:",
+            "uncertainty.factors[0].sources[0]",
+            "unknown source 'nowhere'",
+            "no sources are defined",
+        ),
+        ("x.yaml:22:12:", "uncertainty.factors[0].shifts[0].party", "unknown party 'B'", "known: A"),
+        (
+            "x.yaml:23:35:",
+            "uncertainty.factors[0].shifts[1].categories[0]",
+            "unknown category 'zz'",
+            "known: c",
+        ),
+        (
+            "x.yaml:24:30:",
+            "uncertainty.factors[0].shifts[2].moves[0]",
+            "unknown move 'mm'",
+            "did you mean 'm'?",
+        ),
+        (
+            "x.yaml:24:34:",
+            "uncertainty.factors[0].shifts[2].moves[1]",
+            "unknown option 'maybe' of move 'm'",
+            "",
+        ),
+        (
+            "x.yaml:26:8:",
+            "uncertainty.scenarios[0].id",
+            "duplicate id 'f' (first used at uncertainty.factors[0])",
+            "",
+        ),
+    ]
+    assert len(found) == len(expected), found
+    for (where, path, message, fix), got in zip(expected, found, strict=True):
+        assert got.startswith(f"{where} {path}: {message}"), got
+        assert fix in got, got
+        assert "(" in got  # every problem carries a fix
+
+
+def test_unknown_reference_from_the_cli_exits_nonzero(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from detente.cli.app import main
+
+    extra = """uncertainty:
+  scenarios:
+    - {id: s, name: s, probability: 0.2, shifts: [{party: Z, reservation: 1}]}
+"""
+    f = tmp_path / "bad.yaml"
+    f.write_text(BASE % ("", "1", extra), encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["robustness", str(f), "--draws", "10"])
+    assert exc.value.code != 0
+    out, err = capsys.readouterr()
+    text = " ".join((out + err).split())  # the console may wrap long lines
+    assert "bad.yaml:17:52:" in text and "unknown party 'Z'" in text and "known: A" in text
+    assert "Traceback" not in text
 
 
 def test_compiled_inputs(relief: CompiledScenario) -> None:

@@ -4,6 +4,8 @@ Checks: duplicate ids (parties, moves, options within a move, sources, coalition
 unknown party ids (owners, values, weights, coalition members, red lines); unknown move/option ids in
 references (``MOVE`` or ``MOVE:OPTION``); unknown source ids; status-quo options that do not exist;
 categories named by constraints that no move has; and cycles among prerequisites (``requires``).
+In the ``uncertainty`` section: factor and scenario ids that repeat (across both lists), and the
+parties, moves, options, categories and sources their shifts name.
 Each problem carries the field path and, through the source map, the line and column.
 """
 
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 
 from detente.io.errors import PathItem, Problem, did_you_mean
 from detente.io.source_map import SourceMap
-from detente.model.scenario import Implies, MinContent, RedLine, Scenario
+from detente.model.scenario import DiscreteScenario, Factor, Implies, MinContent, RedLine, Scenario
 
 
 class _Checker:
@@ -138,9 +140,39 @@ class _Checker:
                 for j, r in enumerate(ph.moves):
                     self.ref(("history", "phases", i, "moves", j), r)
                 self.sources(("history", "phases", i, "sources"), ph.sources)
+        if s.uncertainty is not None:
+            self.uncertainty(categories)
         if not self.problems:
             self.cycles()
         return self.problems
+
+    def uncertainty(self, categories: set[str]) -> None:
+        """Ids in the ``uncertainty`` section: factors and scenarios (one id space), their shifts."""
+        u = self.s.uncertainty
+        assert u is not None
+        seen: dict[str, str] = {}
+        entries: list[tuple[str, int, Factor | DiscreteScenario]] = [
+            ("factors", n, f) for n, f in enumerate(u.factors)
+        ] + [("scenarios", n, d) for n, d in enumerate(u.scenarios)]
+        for section, n, item in entries:
+            base: tuple[PathItem, ...] = ("uncertainty", section, n)
+            if item.id in seen:
+                self.add(
+                    (*base, "id"),
+                    f"duplicate id '{item.id}' (first used at {seen[item.id]})",
+                    "factor and scenario ids share one namespace: rename one",
+                )
+            else:
+                seen[item.id] = f"uncertainty.{section}[{n}]"
+            self.sources((*base, "sources"), item.sources)
+            for k, shift in enumerate(item.shifts):
+                at = (*base, "shifts", k)
+                self.party((*at, "party"), shift.party)
+                for j, r in enumerate(shift.moves):
+                    self.ref((*at, "moves", j), r)
+                for j, cat in enumerate(shift.categories):
+                    if cat not in categories:
+                        self.unknown((*at, "categories", j), "category", cat, sorted(categories))
 
     def cycles(self) -> None:
         """Report each prerequisite cycle once, as the chain of move ids that closes it."""

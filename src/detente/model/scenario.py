@@ -474,48 +474,6 @@ class Scenario(StrictModel):
         default=None, description="Correlated factors and discrete scenarios (docs/scenario-format.md)."
     )
 
-    @model_validator(mode="after")
-    def _uncertainty_references(self) -> Scenario:
-        """Ids named by ``uncertainty`` exist (parties, moves, options, categories; unique ids)."""
-        if self.uncertainty is None:
-            return self
-        parties = {p.id for p in self.parties}
-        options = {m.id: {o.id for o in m.options} for m in self.moves}
-        categories = {m.category for m in self.moves}
-        problems: list[str] = []
-        seen: set[str] = set()
-        entries: list[tuple[str, int, Factor | DiscreteScenario]] = [
-            ("factors", n, f) for n, f in enumerate(self.uncertainty.factors)
-        ] + [("scenarios", n, s) for n, s in enumerate(self.uncertainty.scenarios)]
-        for section, n, item in entries:
-            where = f"uncertainty.{section}[{n}]"
-            if item.id in seen:
-                problems.append(
-                    f"{where}.id: duplicate id '{item.id}' (factor and scenario ids must be unique)"
-                )
-            seen.add(item.id)
-            for s, sh in enumerate(item.shifts):
-                at = f"{where}.shifts[{s}]"
-                if sh.party not in parties:
-                    problems.append(
-                        f"{at}.party: unknown party '{sh.party}' (parties: {', '.join(sorted(parties))})"
-                    )
-                for r, ref in enumerate(sh.moves):
-                    move, _, opt = ref.partition(":")
-                    if move not in options:
-                        problems.append(f"{at}.moves[{r}]: unknown move '{move}'")
-                    elif opt and opt not in options[move]:
-                        problems.append(f"{at}.moves[{r}]: move '{move}' has no option '{opt}'")
-                for c, cat in enumerate(sh.categories):
-                    if cat not in categories:
-                        problems.append(
-                            f"{at}.categories[{c}]: no move has category '{cat}' "
-                            f"(categories: {', '.join(sorted(categories))})"
-                        )
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
     def party(self, party_id: str) -> Party:
         return next(p for p in self.parties if p.id == party_id)
 

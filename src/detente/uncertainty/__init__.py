@@ -1,8 +1,10 @@
 """Judgments under uncertainty: robustness of packages, the most robust deal, and sensitivity.
 
 Modules: :mod:`.sampling` (draws), :mod:`.evaluation` (utilities as matrix products),
-:mod:`.runner` (seeded chunks, in-process or on Dask), :mod:`.robust` (robustness), :mod:`.most_robust`,
-:mod:`.breakeven`, :mod:`.sensitivities`, :mod:`.charts`, :mod:`.brief` (material for the brief).
+:mod:`._accept_kernel` (fused compiled acceptance counting), :mod:`.runner` (seeded chunks, in-process
+or on Dask), :mod:`.robust` (robustness), :mod:`.most_robust`, :mod:`.breakeven` (with
+:mod:`.nash_oracle`, the reusable CP-SAT model of the exact Nash break-evens), :mod:`.sensitivities`,
+:mod:`.charts`, :mod:`.brief` (material for the brief).
 """
 
 from __future__ import annotations

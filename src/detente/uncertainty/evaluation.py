@@ -19,8 +19,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from detente.model.compiled import BoolArray, CompiledScenario, CompiledUncertainty, FloatArray, IntArray
+from detente.model.compiled import (
+    DIST_KINDS,
+    BoolArray,
+    CompiledScenario,
+    CompiledUncertainty,
+    FloatArray,
+    IntArray,
+)
 from detente.uncertainty.sampling import scenario_index
+
+_UNIFORM = DIST_KINDS.index("uniform")
 
 #: A party accepts when u_i ≥ r_i − ACCEPT_TOL (the tolerance of :meth:`CompiledScenario.acceptable`).
 ACCEPT_TOL = 1e-9
@@ -81,6 +90,58 @@ class Evaluator:
             u += self.scen_shift[s]
             r += self.scen_res[s]
         return u.reshape(len(x), self.n_packages, self.n_parties), r
+
+    def stats(
+        self, u: FloatArray, z: FloatArray | None, sel: FloatArray | None, keep: int
+    ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """Acceptance counts of the draws of a raw stream (:func:`~detente.uncertainty.sampling.sample_raw`):
+        ((K, P) per-party counts, (K,) all-accept counts, (K, P) utility sums, (keep, K, P) utilities
+        of the first ``keep`` draws).
+
+        Fast path: a uniform input X = a + (b − a)·U enters every utility linearly, so its marginal is
+        folded into the weights (W' = diag(b − a)·W, base' = base + (a − x̂)·W) and its column of U is
+        used as is; only triangular and normal columns are transformed. The counting is one fused
+        compiled loop over sparse weights (:mod:`detente.uncertainty._accept_kernel`), so no (n, K, P)
+        array is built; ``u`` is overwritten.
+        """
+        from detente.uncertainty._accept_kernel import count_accepts, csr_rows
+        from detente.uncertainty.sampling import transform
+
+        cu = self.uncertainty
+        c = cu.n_continuous
+        n = len(u)
+        k, p = self.n_packages, self.n_parties
+        uni = cu.kind == _UNIFORM
+        scale = np.where(uni, cu.params[:, 2] - cu.params[:, 0], 1.0)
+        offset = np.where(uni, cu.params[:, 0] - cu.point, 0.0)
+        other = ~uni
+        if other.any():
+            zz = np.zeros((n, int(other.sum()))) if z is None else z[:, other]
+            u[:, other] = transform(cu.kind[other], cu.params[other], u[:, other], zz) - cu.point[other]
+        w = self.weights * scale[:, None]
+        rw = self.res_weights * scale[:, None]
+        base = self.base + offset @ self.weights
+        rbase = self.reservation + offset @ self.res_weights
+        sidx = scenario_index(cu, sel) if sel is not None else np.zeros(n, dtype=np.int64)
+        acc, acc_all = count_accepts(
+            u[:, :c],
+            base,
+            csr_rows(w),
+            rbase,
+            csr_rows(rw),
+            sidx,
+            self.scen_shift,
+            self.scen_res,
+            self.feasible,
+            k,
+            p,
+            ACCEPT_TOL,
+        )
+        counts = np.bincount(sidx, minlength=len(self.scen_shift)).astype(np.float64)
+        u_sum = n * base + u.sum(axis=0) @ w + counts @ self.scen_shift
+        q = min(keep, n)
+        kept = u[:q] @ w + base + self.scen_shift[sidx[:q]]
+        return acc.reshape(k, p), acc_all, u_sum.reshape(k, p), kept.reshape(q, k, p)
 
     def accepts(self, x: FloatArray) -> tuple[BoolArray, FloatArray]:
         """(n, K, P) whether each party accepts each package, and the (n, K, P) utilities."""

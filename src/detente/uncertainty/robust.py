@@ -31,7 +31,7 @@ from detente.uncertainty.evaluation import Evaluator, evaluator, uncertainty_of
 from detente.uncertainty.progress import progress_bar
 from detente.uncertainty.results import MostRobust, PackageRobustness, RobustnessOutput
 from detente.uncertainty.runner import CHUNK_SIZE, chunks, map_chunks
-from detente.uncertainty.sampling import sample_inputs
+from detente.uncertainty.sampling import sample_raw
 
 #: Draws kept (at most) for the percentiles.
 QUANTILE_DRAWS = 262_144
@@ -53,15 +53,9 @@ class ChunkStats:
 
 def chunk_stats(ev: Evaluator, keep: int, seed: np.random.SeedSequence, size: int) -> ChunkStats:
     """Sample ``size`` draws from ``seed`` and summarize the packages' acceptance."""
-    x = sample_inputs(ev.uncertainty, np.random.default_rng(seed), size)
-    ok, u = ev.accepts(x)
-    return ChunkStats(
-        n=size,
-        accept=ok.sum(axis=0, dtype=np.int64),
-        accept_all=ok.all(axis=2).sum(axis=0, dtype=np.int64),
-        u_sum=u.sum(axis=0),
-        u_kept=u[:keep].copy(),
-    )
+    u, z, sel = sample_raw(ev.uncertainty, np.random.default_rng(seed), size)
+    accept, accept_all, u_sum, kept = ev.stats(u, z, sel, keep)
+    return ChunkStats(n=size, accept=accept, accept_all=accept_all, u_sum=u_sum, u_kept=kept)
 
 
 def simulate(

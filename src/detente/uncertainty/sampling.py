@@ -51,15 +51,27 @@ def transform(kind: IntArray, params: FloatArray, u: FloatArray, z: FloatArray) 
     return out
 
 
-def sample_inputs(cu: CompiledUncertainty, rng: np.random.Generator, n: int) -> FloatArray:
-    """(n, d) input matrix of ``n`` independent draws (module docstring)."""
+def sample_raw(
+    cu: CompiledUncertainty, rng: np.random.Generator, n: int
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
+    """The raw stream of ``n`` draws: uniforms U (n, c), standard normals Z (n, c) when some input is
+    normal (else None), and the scenario selector (n,) when there are discrete scenarios (else None),
+    drawn in this order. :func:`sample_inputs` maps them to the input matrix; the robustness engine
+    folds the uniform marginals into its weights instead (:meth:`~detente.uncertainty.evaluation.Evaluator.stats`)."""
     c = cu.n_continuous
     u = rng.random((n, c))
-    z = rng.standard_normal((n, c)) if bool(np.any(cu.kind == _NORMAL)) else np.zeros((n, c))
-    cont = transform(cu.kind, cu.params, u, z)
-    if not cu.n_scenarios:
+    z = rng.standard_normal((n, c)) if bool(np.any(cu.kind == _NORMAL)) else None
+    sel = rng.random((n, 1))[:, 0] if cu.n_scenarios else None
+    return u, z, sel
+
+
+def sample_inputs(cu: CompiledUncertainty, rng: np.random.Generator, n: int) -> FloatArray:
+    """(n, d) input matrix of ``n`` independent draws (module docstring)."""
+    u, z, sel = sample_raw(cu, rng, n)
+    cont = transform(cu.kind, cu.params, u, np.zeros_like(u) if z is None else z)
+    if sel is None:
         return cont
-    return np.concatenate([cont, rng.random((n, 1))], axis=1)
+    return np.concatenate([cont, sel[:, None]], axis=1)
 
 
 def scenario_index(cu: CompiledUncertainty, selector: FloatArray) -> IntArray:

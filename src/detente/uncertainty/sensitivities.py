@@ -38,7 +38,7 @@ import numpy.typing as npt
 
 from detente.errors import DetenteError
 from detente.model.compiled import CompiledScenario, FloatArray, IntArray
-from detente.uncertainty.breakeven import RESOLUTION, break_even
+from detente.uncertainty.breakeven import RESOLUTION, NashBreakEvens, break_even, nash_break_evens
 from detente.uncertainty.evaluation import evaluator, uncertainty_of
 from detente.uncertainty.progress import progress_bar
 from detente.uncertainty.results import JudgmentSensitivity, ResearchItem, SensitivityOutput
@@ -149,9 +149,10 @@ def _break_even_item(
     package: IntArray,
     resolution: float,
     pool: list[IntArray],
+    nash: NashBreakEvens | None,
     index: int,
 ) -> tuple[float | None, dict[str, str] | None, int]:
-    be = break_even(cs, concept, package, index, resolution=resolution, pool=pool)
+    be = break_even(cs, concept, package, index, resolution=resolution, pool=pool, nash=nash)
     return be.value, be.new_package, be.solves
 
 
@@ -216,11 +217,23 @@ def sensitivity(
     if break_evens and be_index:
         # the rival pool is shared across judgments in-process (each Dask task starts from the options)
         pool = [c for _, c in options if not np.array_equal(c, pstar)]
-        fn = partial(_break_even_item, cs, concept, pstar, resolution, pool)
+        # Nash: one exact-crossing search (a reusable CP-SAT model) shared by every judgment in-process;
+        # each Dask task builds its own (a CP-SAT model does not travel)
+        nash = (
+            nash_break_evens(cs, pstar, resolution=resolution, pool=pool)
+            if concept == "nash" and scheduler is None
+            else None
+        )
+        fn = partial(_break_even_item, cs, concept, pstar, resolution, pool, nash)
         with progress_bar(len(be_index), "break-even values", show=progress) as bar:
             be_results = map_items(fn, be_index, scheduler=scheduler, progress=bar)
     elif not break_evens:
         notes.append("break-even values not computed (--no-break-even)")
+    be_method = (
+        "by exact crossings of the Nash product, proven by CP-SAT"
+        if concept == "nash"
+        else "by bisection with the solver"
+    )
     judgments: list[JudgmentSensitivity] = []
     for j, item in enumerate(items):
         be = be_results[j] if j < len(be_results) else (None, None, 0)
@@ -258,8 +271,8 @@ def sensitivity(
         acceptable_all=float(np.concatenate([f_a, f_b]).mean()) if d else float(f_a.mean()),
         method=(
             f"{concept} package by detente.analysis.solve; Sobol' indices (Saltelli 2010 first-order, "
-            f"Jansen total) on 'every party accepts' from 2 × {draws:,} draws (seed {seed}); break-evens by "
-            f"bisection with the solver on a {resolution:g} grid; EVPPI over {len(options)} options in "
+            f"Jansen total) on 'every party accepts' from 2 × {draws:,} draws (seed {seed}); break-evens "
+            f"{be_method} on a {resolution:g} grid; EVPPI over {len(options)} options in "
             f"{EVPPI_BINS} bins"
         ),
         draws=draws,
