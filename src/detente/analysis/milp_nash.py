@@ -65,6 +65,9 @@ NASH_TOLERANCE = TIE_TOLERANCE
 GRID_RATIO = 1.05
 #: Heuristic gain floor (× h_i) of the first solve, replaced by a valid floor once an incumbent is known.
 FLOOR = 0.02
+#: Upper bound of the normalised gain ĝ_i = g_i / h_i (≤ 1 for every package): a little room above 1, as
+#: HiGHS's presolve declared models infeasible whose best package sat exactly on the bound ĝ_i = 1.
+TOP = 1.0 + 1e-6
 #: Digits of the exact re-evaluation of F (the logarithms of exact rational gains).
 DIGITS = 40
 METHOD = "milp+log-tangents"
@@ -110,8 +113,8 @@ class _NashMip:
         self.shift = float(np.dot(np.asarray(cs.weight, dtype=np.float64), np.log(hi)))
         for i in range(cs.n_parties):
             h_i = float(hi[i])
-            g = self.mip.add_col(float(floor[i]) / h_i, 1.0)
-            z = self.mip.add_col(-self.mip.inf, 0.0)
+            g = self.mip.add_col(float(floor[i]) / h_i, TOP)
+            z = self.mip.add_col(-self.mip.inf, math.log(TOP))
             d = float(cs.disagreement[i]) / h_i
             self.mip.add_row(cs.values[:, i] / h_i, d, d, {g: -1.0})  # Σ (V/h) x − ĝ = d/h
             self.g.append(g)
@@ -148,7 +151,7 @@ class _NashMip:
         if lo < self.lo[i]:
             self.grid(i, lo, float(self.lo[i]))
         self.lo[i] = lo
-        self.mip.h.changeColBounds(self.g[i], lo / float(self.hi[i]), 1.0)
+        self.mip.h.changeColBounds(self.g[i], lo / float(self.hi[i]), TOP)
         self.tangent(i, lo)
 
     def cutoff(self, value: float) -> None:
@@ -171,16 +174,11 @@ class _NashMip:
         h.setOptionValue("mip_rel_gap", 0.0)
         h.setOptionValue("mip_abs_gap", NASH_TOLERANCE / 10)
         S = highspy.HighsModelStatus
-        for presolve in ("choose", "off"):  # an infeasibility claim is confirmed without presolve, whose
-            h.setOptionValue("presolve", presolve)  # reductions misjudged tiny coefficients (10⁻⁶) in tests
-            h.run()
-            run.solves += 1
-            info = h.getInfo()
-            run.nodes -= int(info.mip_node_count) + 1
-            status = h.getModelStatus()
-            if status != S.kInfeasible:
-                break
-        h.setOptionValue("presolve", "choose")
+        h.run()
+        run.solves += 1
+        info = h.getInfo()
+        run.nodes -= int(info.mip_node_count) + 1
+        status = h.getModelStatus()
         if status == S.kInfeasible:
             return "infeasible", None, None
         package = None
