@@ -293,9 +293,10 @@ def solve_nash_milp(
         if not heuristic_floor and bound is not None:  # a valid bound over the unvisited packages
             s.ub = bound if s.ub is None else min(s.ub, bound)
         nm.mip.forbid(c)
-        if not ex.acceptable(c):
+        utilities = ex.utilities(c)  # exact: one pass for acceptability and the gains
+        if not bool(cs.feasible(c)[0]) or any(u < r for u, r in zip(utilities, ex.reservation, strict=True)):
             continue  # admitted only by HiGHS's tolerance: cut off, solve again
-        gains = ex.gains(c)
+        gains = [u - d for u, d in zip(utilities, ex.disagreement, strict=True)]
         if any(g <= e for g, e in zip(gains, eps, strict=True)):
             continue  # below the strict-gain floor (HiGHS tolerance): not a candidate
         value = exact_log_value(gains, weights)
