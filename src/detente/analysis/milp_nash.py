@@ -220,6 +220,14 @@ def interchangeable(cs: CompiledScenario) -> dict[int, list[list[int]]]:
     return out
 
 
+def variants(c: IntArray, twins: dict[int, list[list[int]]]) -> int:
+    """How many packages :func:`expand` makes of ``c``."""
+    n = 1
+    for k, groups in twins.items():
+        n *= next((len(g) for g in groups if int(c[k]) in g), 1)
+    return n
+
+
 def expand(choices: list[IntArray], twins: dict[int, list[list[int]]], limit: int) -> list[IntArray]:
     """Every package obtained by swapping options within their :func:`interchangeable` groups, in
     lexicographic order of the moves, at most ``limit`` of them."""
@@ -315,9 +323,10 @@ def solve_nash_milp(
             heuristic_floor = False
         if status != "optimal":
             break
-        ties = [v for _, v in s.visited if v >= s.lb - tie_drop]
-        if len(ties) > tie_limit:
-            break
+        listed = sum(variants(c, nm.twins) for c, v in s.visited if v >= s.lb - tie_drop)
+        proven = s.ub is not None and s.ub <= float(s.lb + tau)
+        if listed > tie_limit and proven:
+            break  # the optimum is proven and the (expanded) tie list is already over the cap
     if not s.proven and s.lb is not None and s.ub is not None and s.ub <= float(s.lb + tau):
         s.proven = True  # no unvisited package beats the best by more than τ (the tie list may be incomplete)
     if s.lb is None or s.best is None:
