@@ -132,3 +132,16 @@ def test_no_strict_gain_is_handed_to_cpsat() -> None:
     r = sv.solve(cs, "nash", method="milp")
     assert r.optimal and r.method.startswith("cp-sat")
     assert {tuple(int(v) for v in p.choices) for p in r.packages} == {(1,)}
+
+
+@pytest.mark.slow
+def test_auto_proves_a_large_twelve_decimal_instance() -> None:
+    """2^30 packages × 6 parties with 12-decimal values: ``auto`` picks the HiGHS loop and proves it;
+    CP-SAT (values rounded to its integer scale) finds a package with the same Nash product."""
+    rng = np.random.default_rng(7)
+    values = [[[0.0] * 6, [float(v) for v in np.round(rng.uniform(-1, 3, 6), 12)]] for _ in range(30)]
+    cs = build(values, [0.5] * 6)
+    r = sv.solve(cs, "nash")
+    assert r.method == "milp+log-tangents" and r.optimal and len(r.packages) == 1
+    c = sv.solve(cs, "nash", method="cp-sat", time_limit=20)
+    assert c.objective == pytest.approx(r.objective, rel=1e-6)
