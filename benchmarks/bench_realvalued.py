@@ -137,6 +137,8 @@ def plain_highs_nash(
         sum(cs.values[cs.offsets[k] : cs.offsets[k + 1]].max(axis=0) for k in range(cs.n_moves))
         - cs.disagreement
     )
+    if np.any(hi <= 0):  # some party cannot gain: no strictly positive product for this model
+        return time.process_time() - start, "not solved", None
     cols = np.arange(n, dtype=np.int32)
     for i in range(P):
         h.addRow(float(cs.reservation[i]), inf, n, cols, cs.values[:, i].astype(np.float64))
