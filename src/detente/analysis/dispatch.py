@@ -51,10 +51,11 @@ FRONTIER_POINTS = 2000
 #: Concepts linear in the option indicators (MILP).
 LINEAR_CONCEPTS: tuple[str, ...] = ("welfare", "egalitarian", "ks")
 #: Nash goes to the HiGHS cutting-plane loop on every data type: measured on the 200 × 6 Genius-like
-#: instance (benchmarks/bench_realvalued.py) it proves 0-decimal (integer) data in 0.5–2 s CPU where the
-#: CP-SAT search needs ~1.3 s, and 2–12-decimal data in 0.05–0.2 s where CP-SAT needs 1.3 s, ~7 s, or
-#: does not prove (12 decimals: values rounded). CP-SAT stays the fallback when no package gives every
-#: party a strict gain (the product over a subset of parties) and the ``method="cp-sat"`` choice.
+#: instance (benchmarks/bench_realvalued.py, docs/benchmarks.md) it proves 0-decimal (integer) data in
+#: 0.04–0.12 s CPU where the CP-SAT search needs ~1.3 s, and 2–12-decimal data in 0.04–0.15 s where
+#: CP-SAT needs 1.3 s, ~7 s, or does not prove (12 decimals: values rounded). CP-SAT stays the fallback
+#: when no package gives every party a strict gain (the product over a subset of parties) and the
+#: ``method="cp-sat"`` choice.
 NASH_REASON = "Nash: HiGHS log-tangent cutting planes, certified by exact re-evaluation"
 
 
