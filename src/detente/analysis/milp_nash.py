@@ -334,7 +334,13 @@ def solve_nash_milp(
             return None  # no package with every gain above τ·U_i: the CP-SAT search handles it
         return _answer(cs, run, s, [], None, started, ["budget reached before any package was found"])
     tied = expand([c for c, v in s.visited if v >= s.lb - tie_drop], nm.twins, tie_limit + 1)
-    notes = [f"certified in {s.evaluations} exact evaluations (τ = {NASH_TOLERANCE:g} on Σ w·ln gain)"]
+    plural = "" if s.evaluations == 1 else "s"
+    notes = [
+        f"HiGHS tangent cutting planes, {s.evaluations} exact evaluation{plural}: no package has a Nash "
+        f"product more than a relative τ = {NASH_TOLERANCE:g} above the answer"
+        if s.proven
+        else f"HiGHS tangent cutting planes, {s.evaluations} exact evaluation{plural}"
+    ]
     if len(tied) > tie_limit:
         tied = tied[:tie_limit]
         notes.append(f"more than {tie_limit} tied packages: list capped at {tie_limit}")
