@@ -19,7 +19,7 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 BACKENDS = {
     "enumeration": ("welfare", "egalitarian", "ks", "nash"),
     "dp": ("welfare", "egalitarian", "nash"),  # KS on the frontier misses weakly dominated ties (documented)
-    "milp": ("welfare", "egalitarian", "ks"),
+    "milp": ("welfare", "egalitarian", "ks", "nash"),
     "cp-sat": ("welfare", "egalitarian", "ks", "nash"),
     "auto": ("welfare", "egalitarian", "ks", "nash"),
 }

@@ -24,7 +24,7 @@ def test_six_parties_thirty_moves_never_start_the_dp():
     cs = _random(6, 30)
     assert cs.n_outcomes > dispatch.AUTO_ENUMERATION_OUTCOMES
     assert dispatch.choose_method(cs, "egalitarian").method == "milp"
-    assert dispatch.choose_method(cs, "nash").method == "cp-sat"
+    assert dispatch.choose_method(cs, "nash").method == "milp"
     assert dispatch.choose_method(cs, "frontier").method == "cp-sat"
     r = sv.solve(cs, "egalitarian")
     assert r.method.startswith("milp") and r.optimal
@@ -40,7 +40,7 @@ def test_few_parties_use_the_dp_within_its_budget(monkeypatch):
     assert dp_frontier(cs, state_limit=4) is None
     r = sv.solve_all(cs, concepts=("welfare", "nash"))
     assert r["welfare"].method == "milp" and r["welfare"].optimal
-    assert r["nash"].method.startswith("cp-sat") and r["nash"].optimal
+    assert r["nash"].method.startswith("milp") and r["nash"].optimal
 
 
 def test_every_threshold_is_defined_once():
@@ -54,7 +54,7 @@ def test_every_threshold_is_defined_once():
     assert sv.AUTO_ENUMERATION_THRESHOLD == dispatch.AUTO_ENUMERATION_OUTCOMES
 
 
-@pytest.mark.parametrize("concept", ["welfare", "egalitarian", "ks"])
+@pytest.mark.parametrize("concept", ["welfare", "egalitarian", "ks", "nash"])
 def test_milp_and_cpsat_agree_beyond_enumeration(concept):
     cs = _random(4, 24, seed=3)
     a = sv.solve(cs, concept, method="milp")

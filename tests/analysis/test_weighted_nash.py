@@ -38,7 +38,7 @@ def _brute(cs):
 
 
 @pytest.mark.parametrize(("w0", "w1", "expected"), [(1, 1, {1, 2}), (3, 1, {3}), (1, 3, {0}), (2, 1, {2})])
-@pytest.mark.parametrize("method", ["enumeration", "dp", "cp-sat"])
+@pytest.mark.parametrize("method", ["enumeration", "dp", "cp-sat", "milp"])
 def test_weight_is_the_exponent(w0, w1, expected, method):
     cs = _weighted(build(SPLITS, [0.0, 0.0]), w0, w1)
     best, arg = _brute(cs)

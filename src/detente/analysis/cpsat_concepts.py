@@ -691,6 +691,21 @@ def _grid(lo: int, hi: int, ratio: float) -> list[int]:
     return points
 
 
+def log_envelope(model: cp_model.CpModel, gain: Any, lo: int, hi: int, name: str) -> Any:
+    """The one CP-SAT encoding of C·ln g (C = :data:`NASH_LOG_SCALE`) for an integer gain expression
+    ``gain`` with bounds [lo, hi]: imposes g ≥ max(1, lo) and returns an integer z bounded by the
+    tangents of C·ln at a geometric grid (ratio :data:`NASH_GRID_RATIO`) over [max(1, lo), max(1, hi)],
+    each rounded up (:func:`tangent_constant`), so z ≥ ⌊C·ln g⌋ is always reachable and z never
+    exceeds C·ln g by more than C·(ln ρ)²/8 + 1. Gains must stay below :data:`NASH_MAGNITUDE` (build
+    the model with ``scaled_model(cs, magnitude=NASH_MAGNITUDE)``) so a·z fits 64-bit integers."""
+    lo, hi = max(1, int(lo)), max(1, int(hi))
+    model.add(gain >= lo)
+    z = model.new_int_var(0, math.ceil(NASH_LOG_SCALE * math.log(hi)) + 2, name)
+    for a in _grid(lo, hi, NASH_GRID_RATIO):
+        _tangent(model, z, gain, a)
+    return z
+
+
 @dataclass
 class NashSearch:
     """Outcome of the certified tangent search over the parties ``S`` (see module docstring)."""
@@ -724,14 +739,7 @@ def _nash_model(cs: CompiledScenario, S: list[int]) -> tuple[ScaledModel, list[A
     for i, g in enumerate(gains):
         if i not in S:
             sm.model.add(g >= 0)
-    zs = []
-    for i in S:
-        lo, hi = max(1, int(sm.gain_lo[i])), max(1, int(sm.gain_hi[i]))
-        sm.model.add(gains[i] >= lo)
-        z = sm.model.new_int_var(0, math.ceil(NASH_LOG_SCALE * math.log(hi)) + 2, f"z{i}")
-        for a in _grid(lo, hi, NASH_GRID_RATIO):
-            _tangent(sm.model, z, gains[i], a)
-        zs.append(z)
+    zs = [log_envelope(sm.model, gains[i], int(sm.gain_lo[i]), int(sm.gain_hi[i]), f"z{i}") for i in S]
     W = nash_exponents(cs)[0]
     sm.model.maximize(sum(int(W[i]) * z for i, z in zip(S, zs, strict=True)))
     return sm, [gains[i] for i in S], zs

@@ -27,10 +27,14 @@ moves (or, with ``pillar``, in at least that many moves of the named category). 
   (:func:`detente.analysis.enumerate.enumerate_packages`) is scored exactly.
 * ``cp-sat``: :func:`~detente.analysis.cpsat_model.build_package_model` plus one diversity cut per
   option found. Welfare, egalitarian and KS are linear in CP-SAT (KS in steps of 1/``KS_STEPS``); for
-  Nash the loop maximizes a tractable proxy, Σ_i y_i with y_i under :data:`NASH_TANGENTS` tangents of
-  log(gain_i) — an upper envelope of Σ log gain, tight at the tangent points — and every candidate is
-  re-scored with the true product and the final list re-ranked by it (the notes say so). Because the
-  envelope lies above log, the proxy's bound is a valid upper bound on the true Nash product.
+  Nash the loop maximizes Σ_i W_i z_i, z_i the one CP-SAT encoding of C·ln gain_i
+  (:func:`detente.analysis.cpsat_concepts.log_envelope`: tangents of the log on a geometric grid, an
+  upper envelope tight at the tangent points; W_i the integer exponents of the weights) — and every
+  candidate is re-scored with the true product and the final list re-ranked by it (the notes say so).
+  Because the envelope lies above log, the proxy's bound is a valid upper bound on the true Nash product.
+  Option 1 is the concept's proven optimum when the exact solver finds it (for Nash on a large space
+  the method :func:`detente.analysis.dispatch.large_method` picks: the HiGHS cutting-plane loop of
+  :mod:`detente.analysis.milp_nash`, which proves real-valued data).
 
 Each option is explained per party: what it **gives** (its own moves that are carried out, i.e. not at
 their status quo, with their value to it relative to the status quo), what it **gets** (other parties'
@@ -47,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, Field
 
+from detente.analysis.cpsat_concepts import NASH_LOG_SCALE
 from detente.analysis.dispatch import AUTO_ENUMERATION_OUTCOMES
 from detente.analysis.results import CONCEPTS
 from detente.errors import DetenteError
@@ -58,11 +63,9 @@ if TYPE_CHECKING:
     from detente.analysis.cpsat_model import PackageModel
     from detente.model.compiled import CompiledScenario
 
-NASH_TANGENTS = 48
 KS_STEPS = 10_000
 #: A party "can gain" when u*_i − d_i exceeds this.
 GAIN_TOL = 1e-9
-LOG_SCALE = 10_000
 
 
 # ----- output models ---------------------------------------------------------------------------------
@@ -458,8 +461,9 @@ def _add_objective(
     """Add the concept's (proxy) objective to ``pm``; return (objective expression, units per score unit).
 
     For welfare and egalitarian the objective is in scaled utility units (``pm.scale`` per unit of
-    score, offset by the disagreement point); for ks in 1/KS_STEPS; for nash it is LOG_SCALE · Σ log
-    (gain in scaled units), an upper envelope (see module docstring).
+    score, offset by the disagreement point); for ks in 1/KS_STEPS; for nash it is C · Σ W_i log
+    (gain in scaled units), an upper envelope (see module docstring; ``pm`` must then come from
+    ``scaled_model(cs, magnitude=NASH_MAGNITUDE)``).
     """
     cs = pm.cs
     m = pm.model
@@ -486,26 +490,19 @@ def _add_objective(
                 continue
             m.add(KS_STEPS * (pm.u[i] - dis[i]) >= t * span)
         return t, float(KS_STEPS)
-    # nash: y_i ≤ L·(log t_j + (g_i − t_j)/t_j) for tangent points t_j, with g_i = u_i − d_i ≥ 1 for
+    # nash: Σ W_i z_i, z_i ≈ C·ln g_i (the one encoding, cpsat_concepts.log_envelope), with g_i ≥ 1 for
     # the parties that can gain (``gainers``, default all) and g_i ≥ 0 for the others
-    ys = []
+    from detente.analysis.cpsat_concepts import log_envelope, nash_exponents
+
+    W = nash_exponents(cs)[0]
+    terms = []
     for i in range(cs.n_parties):
         if gainers is not None and not gainers[i]:
             m.add(pm.u[i] - dis[i] >= 0)
             continue
-        gmax = max(1, hi[i] - dis[i])
-        m.add(pm.u[i] - dis[i] >= 1)
-        lo_t = max(1.0, gmax * 1e-4)
-        pts = sorted({max(1, int(round(x))) for x in np.geomspace(lo_t, gmax, NASH_TANGENTS)})
-        y = m.new_int_var(
-            -LOG_SCALE * 50, int(LOG_SCALE * (math.log(gmax) + 1)) + 1, f"logu[{cs.party_ids[i]}]"
-        )
-        for tj in pts:
-            # tj·y ≤ L·tj·(log tj − 1) + L·g   (rounded up, so the envelope stays above L·log g)
-            const = math.ceil(LOG_SCALE * tj * (math.log(tj) - 1.0))
-            m.add(tj * y <= const + LOG_SCALE * (pm.u[i] - dis[i]))
-        ys.append(y)
-    return sum(ys), float(LOG_SCALE)
+        z = log_envelope(m, pm.u[i] - dis[i], lo[i] - dis[i], hi[i] - dis[i], f"logu[{cs.party_ids[i]}]")
+        terms.append(int(W[i]) * z)
+    return sum(terms), float(NASH_LOG_SCALE)
 
 
 def _ideal_cpsat(cs: CompiledScenario, time_limit: float) -> tuple[FloatArray | None, bool]:
@@ -555,7 +552,7 @@ def _solver(time_limit: float, concept: str, *, first: bool, parties: int = 1) -
 
     solver = new_solver(time_limit)
     if concept == "nash":
-        solver.parameters.absolute_gap_limit = LOG_SCALE * parties * math.log(1.0001 if first else 1.01)
+        solver.parameters.absolute_gap_limit = NASH_LOG_SCALE * parties * math.log(1.0001 if first else 1.01)
     else:
         solver.parameters.relative_gap_limit = 1e-4 if first else 1e-2
     return solver
@@ -564,12 +561,21 @@ def _solver(time_limit: float, concept: str, *, first: bool, parties: int = 1) -
 def _exact_first(
     cs: CompiledScenario, concept: str, ideal: FloatArray | None, gainers: BoolArray, time_limit: float
 ) -> tuple[IntArray, float] | None:
-    """The concept's optimum from :func:`detente.analysis.cpsat_concepts.solve_cpsat`, when proven."""
+    """The concept's optimum when proven: for Nash by the method the dispatcher picks for large spaces
+    (the HiGHS cutting-plane loop, CP-SAT when it hands over), else by
+    :func:`detente.analysis.cpsat_concepts.solve_cpsat`."""
     from detente.analysis.cpsat_concepts import solve_cpsat
+    from detente.analysis.dispatch import large_method
     from detente.errors import DetenteError
 
     try:
-        res = solve_cpsat(cs, concept, time_limit=max(0.1, time_limit), tie_limit=1)  # type: ignore[arg-type]
+        res = None
+        if concept == "nash" and large_method(cs, "nash").method == "milp":
+            from detente.analysis.milp_nash import solve_nash_milp
+
+            res = solve_nash_milp(cs, time_limit=max(0.1, time_limit), tie_limit=1)
+        if res is None:
+            res = solve_cpsat(cs, concept, time_limit=max(0.1, time_limit), tie_limit=1)  # type: ignore[arg-type]
     except DetenteError:
         return None
     if not res.optimal or not res.packages:
@@ -590,6 +596,7 @@ def _by_cpsat(
 ) -> tuple[IntArray, FloatArray, dict]:
     from ortools.sat.python import cp_model
 
+    from detente.analysis.cpsat_concepts import NASH_MAGNITUDE, nash_exponents, scaled_model
     from detente.analysis.cpsat_model import build_package_model
 
     spent = 0.0  # deterministic work units used so far (never the clock: see cpsat_model.new_solver)
@@ -615,17 +622,18 @@ def _by_cpsat(
     gainers = np.ones(cs.n_parties, dtype=bool)
 
     def build() -> tuple[PackageModel, Any, float]:
-        pm = build_package_model(cs)
+        pm = scaled_model(cs, magnitude=NASH_MAGNITUDE).pm if concept == "nash" else build_package_model(cs)
         obj, unit = _add_objective(pm, concept, ideal, gainers)
         pm.model.maximize(obj)
         return pm, obj, unit
 
     pm, obj, unit = build()
-    n_log = cs.n_parties  # parties inside the Nash log-sum
+    exps = nash_exponents(cs)[0] if concept == "nash" else np.ones(cs.n_parties, dtype=np.int64)
+    n_log = int(exps.sum())  # Σ W_i over the parties inside the Nash log-sum
     if concept == "nash":
         info["method"] = "cp-sat+log-tangents"
         notes.append(
-            f"Nash: CP-SAT maximized a {NASH_TANGENTS}-tangent envelope of Σ log(gain); every candidate was "
+            "Nash: CP-SAT maximized the tangent envelope of Σ w·log(gain); every candidate was "
             "re-scored with the true Nash product and the options re-ranked by it"
         )
     if concept == "ks":
@@ -648,7 +656,7 @@ def _by_cpsat(
         if concept == "nash":
             if thr > 0:
                 log_thr = n_log * (math.log(thr) + math.log(pm.scale))
-                pm.model.add(obj >= math.floor(LOG_SCALE * log_thr) - n_log)
+                pm.model.add(obj >= math.floor(NASH_LOG_SCALE * log_thr - n_log))
         elif concept == "ks":
             pm.model.add(obj >= math.floor(thr * unit) - 1)
         else:
@@ -698,7 +706,7 @@ def _by_cpsat(
                     f"{', '.join(left_out)} cannot gain over the disagreement point: left out of the product"
                 )
                 pm, obj, unit = build()
-                n_log = int(gainers.sum())
+                n_log = int(exps[gainers].sum())
                 continue
         if status == cp_model.INFEASIBLE:
             complete = True
@@ -721,7 +729,8 @@ def _by_cpsat(
             best = true
             raw_bound = solver.best_objective_bound
             if concept == "nash":
-                bound = math.exp(raw_bound / LOG_SCALE / n_log) / pm.scale
+                # Σ W_i z_i ≥ C·Σ W_i ln g_i − Σ W_i at every package (z_i ≥ ⌊C ln g_i⌋ is reachable)
+                bound = math.exp((raw_bound + n_log) / NASH_LOG_SCALE / n_log) / pm.scale
                 bound = max(bound, true)
             else:
                 bound = raw_bound / unit

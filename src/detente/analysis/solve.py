@@ -13,7 +13,9 @@ Methods (``method=``); ``auto`` asks :func:`detente.analysis.dispatch.choose_met
   :mod:`detente.analysis.concepts` for why that is exact for welfare, egalitarian and Nash; KS ties
   that are weakly dominated are not listed, and a note says so). Under ``auto`` it runs with a state
   budget and falls back to the optimizers when the budget would be exceeded.
-* ``"milp"`` — HiGHS for welfare, egalitarian (leximin) and KS (:mod:`detente.analysis.milp`).
+* ``"milp"`` — HiGHS for welfare, egalitarian (leximin) and KS (:mod:`detente.analysis.milp`), and Nash
+  by a certified cutting-plane loop (:mod:`detente.analysis.milp_nash`; CP-SAT when no package gives
+  every party a strict gain).
 * ``"cp-sat"`` — CP-SAT (:mod:`detente.analysis.cpsat_concepts`, :mod:`detente.analysis.epsilon_frontier`).
 
 Every result says its method, whether it is proven optimal and the gap. Exact solvers run on a
@@ -294,6 +296,13 @@ def _exact_family(
 
 def _optimize(cs: CompiledScenario, concept: str, method: str, time_limit: float) -> SolveResult:
     """One concept by an optimizer (``milp`` or ``cp-sat``) on a deterministic work budget."""
+    if method == "milp" and concept == "nash":
+        from detente.analysis.milp_nash import solve_nash_milp
+
+        found = solve_nash_milp(cs, time_limit=time_limit)
+        if found is not None:
+            return found
+        method = "cp-sat"  # no package gives every party a strict gain: the CP-SAT search handles it
     if method == "milp":
         from detente.analysis.milp import solve_milp
 
