@@ -14,10 +14,12 @@ Measured in the same run, each in a fresh subprocess (so timings include no warm
 * Peak memory: enumerating 10^7 packages (streaming frontier), ``ru_maxrss`` of the subprocess.
 * The dynamic program alone on 100 and 200 yes/no moves × 3 parties (2^100, 2^200 packages; no baseline can
   enumerate), each capped at :data:`DP_CAP` seconds; frontier packages, distinct frontier vectors and the
-  peak RSS of the subprocess. Baseline in the same run: the same program with the previous 3-party
-  filter (the NumPy divide and conquer ``_nd_sorted_unique``) in place of the compiled sweep of
-  :mod:`detente.analysis._pareto_kernel`; the ratio is old / new, in wall-clock and in CPU seconds (CPU
-  time is the steadier figure on a shared machine), and both must return the same packages.
+  peak RSS of the subprocess. Baseline in the same run: the same program with the NumPy fold step
+  (``_fold_step_numpy``: a stable lexicographic sort of the candidates and the NumPy divide and conquer
+  ``_nd_sorted_unique``) in place of the compiled fold step of :mod:`detente.analysis._pareto_kernel`
+  (merge of the sorted blocks + Fenwick sweep); both rebuild the packages with the compiled backward
+  pass. The ratio is old / new, in wall-clock and in CPU seconds (CPU time is the steadier figure on a
+  shared machine), and both must return the same packages (a digest of the choice matrix).
 
 Agreement: the utility vectors of the Nash, egalitarian and welfare points and the number of distinct
 frontier vectors are compared. NegMAS's ``ks_points`` minimises the spread max−min of the normalised
@@ -143,12 +145,15 @@ DP_SCRIPT = textwrap.dedent(
     from detente.model.compiled import compile_scenario
     from detente.model.scenario import Scenario
     from detente.analysis import frontier as fr
-    if sys.argv[2] == "old":  # the NumPy divide and conquer the compiled sweep replaced, same call
-        fr.nondominated_sorted_3d = lambda rows: fr._nd_sorted_unique(rows[::-1])[::-1]
-    else:  # load (or compile) the kernel before the clock starts, as any later call in a process finds it
-        from detente.analysis._pareto_kernel import nondominated_sorted_3d
-        nondominated_sorted_3d(np.zeros((1, 3), dtype=np.int64))
+    if sys.argv[2] == "old":  # the NumPy fold step (stable sort + divide-and-conquer filter), same call
+        def numpy_fold(states, by_y, v, slack):
+            step = fr._fold_step_numpy(states, v, slack)
+            return None if step is None else (*step, None)
+        fr._fold_step = numpy_fold
     doc = json.load(open(sys.argv[1]))
+    # load (or compile) the kernels before the clock starts, as any later call in a process finds them
+    warm = dict(doc, moves=doc["moves"][:4])
+    fr.dp_frontier(compile_scenario(Scenario.model_validate(warm)))
     cs = compile_scenario(Scenario.model_validate(doc))
     t, c = time.perf_counter(), time.process_time()
     ef = fr.dp_frontier(cs)
@@ -223,7 +228,7 @@ def dp_dict(n_moves: int = DP_MOVES[0], seed: int = 0) -> dict:
 
 
 def dp_rows() -> list[str]:
-    """Table rows of the dynamic program alone, new sweep against the previous filter (module docstring)."""
+    """Table rows of the dynamic program alone, compiled fold against the NumPy fold (module docstring)."""
     rows: list[str] = []
     for n_moves in DP_MOVES:
         label = f"{n_moves} yes/no moves × 3 parties (2^{n_moves} packages): exact DP frontier"
@@ -233,15 +238,15 @@ def dp_rows() -> list[str]:
             rows.append(f"| {label} | did not finish in {DP_CAP:.0f} s | — | — | |")
             continue
         if old is None:
-            versus, ratio = f"old filter: did not finish in {DP_CAP:.0f} s", "—"
+            versus, ratio = f"NumPy fold: did not finish in {DP_CAP:.0f} s", "—"
         else:
-            assert old["digest"] == dp["digest"], "the compiled sweep must give the same frontier"
+            assert old["digest"] == dp["digest"], "the compiled fold must give the same frontier"
             versus = f"{old['seconds']:.1f} s ({old['cpu']:.1f} s CPU)"
             ratio = f"{old['seconds'] / dp['seconds']:.1f}× ({old['cpu'] / dp['cpu']:.1f}× CPU)"
         rows.append(
             f"| {label} | {dp['seconds']:.1f} s ({dp['cpu']:.1f} s CPU) | {versus} | {ratio} | "
             f"{dp['frontier']:,} frontier packages ({dp['vectors']:,} distinct utility vectors), identical "
-            f"with both filters; peak RSS {dp['peak_mb']:,.0f} MB |"
+            f"with both fold steps; peak RSS {dp['peak_mb']:,.0f} MB |"
         )
     return rows
 
@@ -280,7 +285,7 @@ def run() -> str:
         "NegMAS 0.16: `pareto_frontier` + `nash_points`, `ks_points`, `kalai_points`, `max_welfare_points`. "
         "Each side runs in its own subprocess on the same seeded domain (issues of 10 values). "
         "Baseline: NegMAS for the first two rows; for the DP rows, the same dynamic program with the "
-        "previous 3-party filter (NumPy divide and conquer) instead of the compiled sweep."
+        "NumPy fold step (stable sort + divide and conquer) instead of the compiled one."
     )
     head = (
         "## Frontier and solution concepts\n\n"
