@@ -48,7 +48,9 @@ from detente.analysis.enumerate import (
     PackageChunk,
     UtilityGrid,
     constraint_table,
+    tabulate,
     utility_grid,
+    within_bounds,
 )
 from detente.model.compiled import BoolArray, CompiledScenario, FloatArray, IntArray
 from detente.model.compiled import constraint_components as components
@@ -384,22 +386,12 @@ def component_options(
         con_group.setdefault(where[int(cs.option_move[con.options[0]])], []).append(c)
     out: list[Component] = []
     for g, moves in enumerate(groups):
-        sizes = [int(cs.n_options[k]) for k in moves]
-        if math.prod(sizes) > limit:
+        if math.prod(int(cs.n_options[k]) for k in moves) > limit:
             return None
-        combos = np.stack(np.meshgrid(*[np.arange(n) for n in sizes], indexing="ij"), axis=-1).reshape(
-            -1, len(moves)
-        )
         cons = con_group.get(g, [])
-        cols = np.concatenate([grid.values, table[:, cons]], axis=1)
-        total = np.zeros((combos.shape[0], cols.shape[1]), dtype=np.int64)
-        for j, k in enumerate(moves):
-            total += cols[cs.offsets[k] + combos[:, j]]
-        ok = np.ones(combos.shape[0], dtype=bool)
-        for j, c in enumerate(cons):
-            col = total[:, cs.n_parties + j]
-            ok &= (col >= lo[c]) & (col <= hi[c])
-        out.append(Component(tuple(moves), combos[ok].astype(np.int64), total[ok, : cs.n_parties]))
+        combos, total = tabulate(cs, np.concatenate([grid.values, table[:, cons]], axis=1), list(moves))
+        ok = within_bounds(total[:, cs.n_parties :], lo[cons], hi[cons])
+        out.append(Component(tuple(moves), combos[ok], total[ok, : cs.n_parties]))
     return out
 
 
