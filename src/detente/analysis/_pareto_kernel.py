@@ -367,7 +367,7 @@ def _flat(parts: list[Any], dtype: Any) -> tuple[IntArray, npt.NDArray[Any]]:
 def rebuild_packages(
     final: IntArray,
     full: bool,
-    layers: list[tuple[IntArray | None, npt.NDArray[Any], npt.NDArray[Any]]],
+    layers: list[tuple[IntArray | None, npt.NDArray[Any], npt.NDArray[Any]] | None],
     vec_ptr: list[IntArray],
     vec_combo: list[IntArray],
     moves: list[IntArray],
@@ -380,6 +380,8 @@ def rebuild_packages(
     ways of state s are ptr[s]:ptr[s+1], or way s alone without ptr); ``vec_ptr[t]`` / ``vec_combo[t]``
     list each component vector's combinations, rows of ``combos[t]`` over the moves ``moves[t]``.
     ``full``: every way and combination; else the first of each (one package per final state).
+    ``layers`` is consumed: each step's entry is released (set to None) once unwound, so the step
+    arrays are freed before the choice matrix is allocated.
 
     Rows are ordered by (final state, way and combination of the last step, …, of the first step).
     Two passes: back over the steps (:func:`_unwind_step`, storing each row's combination in a small
@@ -394,7 +396,10 @@ def rebuild_packages(
     cur = np.array(final, dtype=np.int64)
     empty = np.zeros(0, dtype=np.int64)
     for t in range(n_steps - 1, -1, -1):
-        ptr, parent, vec = layers[t]
+        step = layers[t]
+        assert step is not None
+        ptr, parent, vec = step
+        layers[t] = None
         cur, src, expanded = _unwind_step(
             cur,
             ptr is not None,

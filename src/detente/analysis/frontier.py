@@ -610,10 +610,14 @@ def dp_frontier(
         choices = np.zeros((n_rows, cs.n_moves), dtype=np.int64)
         owner = np.zeros(n_rows, dtype=np.int64)
     else:
+        steps: list[tuple[IntArray | None, npt.NDArray[Any], npt.NDArray[Any]] | None] = [
+            (layer.ptr, layer.parent, layer.vec) for layer in layers
+        ]
+        layers.clear()  # the rebuild releases each step's arrays once unwound
         choices, owner = rebuild_packages(
             final,
             full,
-            [(layer.ptr, layer.parent, layer.vec) for layer in layers],
+            steps,
             vec_ptr,
             [c.astype(np.int64) for c in vec_combo],
             [np.asarray(c.moves, dtype=np.int64) for c in comps],
