@@ -16,16 +16,18 @@ kept in a Fenwick tree (binary indexed tree) whose entries only grow: O(log N) p
 
 **Fold step** (:func:`fold_step_3d`, one step F' = ND{s + v_j : s ∈ F, j} of
 :func:`detente.analysis.frontier.dp_frontier`). The candidates form m blocks (one per component
-vector v_j), each a shifted copy of the sorted state set F, hence already sorted: an m-way merge (a
-binary heap over the blocks, ties by block) gives the lexicographic order in O(K log m) instead of a
-sort in O(K log K), and the same merge over F ordered by y (carried from step to step) gives the
-y-ranks of the sweep without sorting. Candidates that cannot reach the reservation values
-(``s + v_j < low`` in some column) are skipped. Equal sums (ties) form groups; each kept group's ways
-(parent state, vector) are listed by parent, exactly as a stable sort by (state, parent) would.
+vector v_j), each a shifted copy of the sorted state set F, hence already sorted: merging the blocks
+(pairs of runs per round, ties by block) gives the lexicographic order in O(K log m) instead of a sort
+in O(K log K), and the same merge over F ordered by y (carried from step to step) gives the y-ranks of
+the sweep without sorting. Candidates that cannot reach the reservation values (``s + v_j < low`` in
+some column) are skipped. Equal sums (ties) form groups; each kept group's ways (parent state,
+vector) are listed by parent, exactly as a stable sort by (state, parent) would.
 
-**Rebuild** (:func:`rebuild_packages`): one depth-first walk backwards over the fold steps' ways and
-each vector's combinations, writing each package's row of the choice matrix once, contiguously, in
-the order (final state, way and combination of the last step, …, of the first step).
+**Rebuild** (:func:`rebuild_packages`): one pass back over the fold steps' back-pointers (each row's
+combination in a small integer matrix, a row map only for steps where ties or several combinations
+expand the rows), then one pass forward row by row, writing each package's row of the choice matrix
+once, contiguously, in the order (final state, way and combination of the last step, …, of the first
+step).
 
 Everything is integer arithmetic with no tolerance; ``tests/analysis/test_pareto_kernel.py`` checks
 the kernels against brute force and against the NumPy fold, ties and duplicates included. The kernels

@@ -24,10 +24,14 @@ are all kept (ties). Comparisons are made on the integer utility grid of
   frontier of the acceptable packages is the feasible frontier filtered by ``u ≥ r``; partial sums that
   cannot reach some r_i even with the best remaining contribution are pruned on the way. Each step
   (:func:`_fold_step`) builds the sums component-vector-major — each block a shifted copy of the
-  sorted state set, hence already sorted — merges them by one stable lexicographic sort, groups equal
-  sums (ties) and keeps the nondominated ones with the sorted-input sweeps above; it stores only each
-  kept sum's parent state and component vector (small integer types), from which the packages are
-  rebuilt at the end. Returns None
+  sorted state set, hence already sorted — and keeps the nondominated ones, ties grouped. Three
+  parties: one compiled step (:func:`detente.analysis._pareto_kernel.fold_step_3d`: a merge of the
+  sorted blocks, the y-ranks from a merge of the blocks in y order carried from step to step, and the
+  Fenwick sweep); other numbers of parties: :func:`_fold_step_numpy` (one stable lexicographic sort,
+  then the sorted-input sweeps above). A step stores only each kept sum's parent state and component
+  vector (small integer types); the packages are rebuilt at the end by one compiled backward pass
+  over these back-pointers and one forward pass writing each package's row once
+  (:func:`detente.analysis._pareto_kernel.rebuild_packages`). Returns None
   when a component or the number of partial frontier points exceeds its budget (callers then fall back
   to the epsilon-constraint CP-SAT frontier).
 * :func:`summarize` — count, per-party ranges and k representative points (farthest-point sampling,
