@@ -152,6 +152,38 @@ def _merge_runs(key: Any, pay: Any, run_at: Any) -> Any:
 @numba.njit(cache=True, nogil=True)
 def _fold_step_3d(states: Any, by_y: Any, v: Any, low: Any) -> Any:
     n_s, m = states.shape[0], v.shape[0]
+    if m == 1:  # a shifted antichain stays an antichain, in the same orders: keep every reachable sum
+        new_id = np.full(n_s, -1, dtype=np.int64)
+        n_new = 0
+        for s in range(n_s):
+            if (
+                states[s, 0] + v[0, 0] >= low[0]
+                and states[s, 1] + v[0, 1] >= low[1]
+                and states[s, 2] + v[0, 2] >= low[2]
+            ):
+                new_id[s] = n_new
+                n_new += 1
+        new_states = np.empty((n_new, 3), dtype=np.int64)
+        parent = np.empty(n_new, dtype=np.int64)
+        for s in range(n_s):
+            if new_id[s] >= 0:
+                for c in range(3):
+                    new_states[new_id[s], c] = states[s, c] + v[0, c]
+                parent[new_id[s]] = s
+        new_by_y = np.empty(n_new, dtype=np.int64)
+        w = 0
+        for k in range(n_s):
+            if new_id[by_y[k]] >= 0:
+                new_by_y[w] = new_id[by_y[k]]
+                w += 1
+        return (
+            new_states,
+            new_by_y,
+            np.arange(n_new + 1),
+            parent,
+            np.zeros(n_new, dtype=np.int64),
+            np.arange(n_new),
+        )
     n_cand = n_s * m
     # reachable candidates, block-major (block j: states[s] + v[j], s ascending, already sorted)
     rows = np.empty((n_cand, 3), dtype=np.int64)
