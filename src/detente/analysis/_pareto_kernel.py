@@ -428,7 +428,6 @@ def rebuild_packages(
     has_src = np.zeros(n_steps, dtype=np.bool_)
     srcs: list[IntArray] = []
     cur = np.array(final, dtype=np.int64)
-    empty = np.zeros(0, dtype=np.int64)
     for t in range(n_steps - 1, -1, -1):
         step = layers[t]
         assert step is not None
@@ -437,7 +436,7 @@ def rebuild_packages(
         cur, src, expanded = _unwind_step(
             cur,
             ptr is not None,
-            empty if ptr is None else ptr,
+            np.zeros(0, dtype=parent.dtype) if ptr is None else ptr,
             parent,
             vec,
             vec_ptr[t],

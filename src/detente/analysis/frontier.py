@@ -424,9 +424,10 @@ class _Layer:
     """One fold step of :func:`dp_frontier`: way w is the partial sum reached from state ``parent[w]`` of
     the previous step with vector ``vec[w]`` of the component; the ways of state s are
     ``ptr[s]:ptr[s+1]`` (ordered by parent, then vector). ``ptr`` is None when every state has exactly
-    one way (then way s leads to state s)."""
+    one way (then way s leads to state s). ``ptr`` and ``parent`` share one integer type (int32 below
+    2^31 partial sums per step)."""
 
-    ptr: IntArray | None
+    ptr: npt.NDArray[Any] | None
     parent: npt.NDArray[Any]
     vec: npt.NDArray[Any]
 
@@ -479,7 +480,7 @@ def _fold_step_numpy(
     # ties: the ways of each state by parent, then vector (sid is nondecreasing: nearly sorted)
     order = np.argsort(sid * n_s + parent, kind="stable")
     sid, parent, vec = sid[order], parent[order], vec[order]
-    ptr = np.concatenate([[0], np.cumsum(np.bincount(sid, minlength=states.shape[0]))]).astype(np.int64)
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(sid, minlength=states.shape[0]))]).astype(itype)
     return states, _Layer(ptr, parent.astype(itype), vec.astype(vtype)), sid
 
 
@@ -500,7 +501,7 @@ def _fold_step(
         return None
     itype = np.int32 if states.shape[0] * v.shape[0] < 2**31 else np.int64
     layer = _Layer(
-        None if parent.size == new.shape[0] else ptr,
+        None if parent.size == new.shape[0] else ptr.astype(itype),
         parent.astype(itype),
         vec.astype(np.min_scalar_type(v.shape[0] - 1)),
     )
