@@ -318,12 +318,12 @@ def _unwind_step(
     vec_ptr: Any,
     vec_combo: Any,
     full: bool,
-    combo: Any,
+    like: Any,
 ) -> Any:
     """One step back: row r (at state ``cur[r]``) becomes one row per way and combination of its state
-    (the first of each unless ``full``), in that order. Writes each new row's combination into
-    ``combo``; returns (state of the previous step of each new row, row it came from, expanded?) —
-    without expansion ``cur`` is updated in place and no map is needed."""
+    (the first of each unless ``full``), in that order. Returns (combination of each new row, in the
+    integer type of ``like``; state of the previous step of each new row; row it came from;
+    expanded?) — without expansion ``cur`` is updated in place and no map is needed."""
     n_rows = cur.shape[0]
     total = 0
     for r in range(n_rows):
@@ -332,12 +332,13 @@ def _unwind_step(
         w1 = (ptr[s + 1] if has_ptr else s + 1) if full else w0 + 1
         for w in range(w0, w1):
             total += vec_ptr[vec[w] + 1] - vec_ptr[vec[w]] if full else 1
+    combo = np.empty(total, dtype=like.dtype)
     if total == n_rows:  # one way and one combination each
         for r in range(n_rows):
             w = ptr[cur[r]] if has_ptr else cur[r]
             combo[r] = vec_combo[vec_ptr[vec[w]]]
             cur[r] = parent[w]
-        return cur, np.zeros(0, dtype=np.int64), False
+        return combo, cur, np.zeros(0, dtype=np.int64), False
     new_cur = np.empty(total, dtype=np.int64)
     src = np.empty(total, dtype=np.int64)
     o = 0
@@ -353,12 +354,19 @@ def _unwind_step(
                 new_cur[o] = parent[w]
                 src[o] = r
                 o += 1
-    return new_cur, src, True
+    return combo, new_cur, src, True
+
+
+#: Bytes of the step combinations the forward pass of :func:`rebuild_packages` holds at once.
+_FILL_GROUP_BYTES = 8 << 20
 
 
 @numba.njit(cache=True, nogil=True)
 def _fill(
-    combo: Any,
+    out: Any,
+    at: Any,
+    combos: Any,
+    t0: int,
     has_src: Any,
     src_at: Any,
     src: Any,
@@ -366,26 +374,22 @@ def _fill(
     moves: Any,
     table_at: Any,
     table: Any,
-    n_moves: int,
-) -> Any:
-    """The choice matrix, row by row: final row r is row r of the first step; its row at the next
-    step follows the step's map (identity when the step did not expand)."""
-    n_steps, n_rows = combo.shape
-    out = np.empty((n_rows, n_moves), dtype=np.int64)
-    owner = np.empty(n_rows, dtype=np.int64)
-    row_now = np.full(n_moves, -1, dtype=np.int64)
-    for r in range(n_rows):
-        at = r
-        for t in range(n_steps):
-            c = combo[t, at]
+) -> None:
+    """Write the moves of steps t0 … t0 + len(combos) − 1 into the choice matrix ``out``, row by row.
+    ``at[r]`` is final row r's row at step t0 (updated to its row after the group); ``combos[g]`` holds
+    the combination of each row of step t0 + g; a step's map takes a row to its row at the next step
+    (identity when the step did not expand)."""
+    for r in range(out.shape[0]):
+        a = at[r]
+        for g in range(combos.shape[0]):
+            t = t0 + g
+            c = combos[g, a]
             width = move_at[t + 1] - move_at[t]
             for i in range(width):
-                row_now[moves[move_at[t] + i]] = table[table_at[t] + c * width + i]
+                out[r, moves[move_at[t] + i]] = table[table_at[t] + c * width + i]
             if has_src[t]:
-                at = src[src_at[t] + at]
-        out[r] = row_now
-        owner[r] = at
-    return out, owner
+                a = src[src_at[t] + a]
+        at[r] = a
 
 
 def _flat(parts: list[Any], dtype: Any) -> tuple[IntArray, npt.NDArray[Any]]:
@@ -418,13 +422,16 @@ def rebuild_packages(
     arrays are freed before the choice matrix is allocated.
 
     Rows are ordered by (final state, way and combination of the last step, …, of the first step).
-    Two passes: back over the steps (:func:`_unwind_step`, storing each row's combination in a small
-    integer matrix and a row map only for the steps that expand rows), then forward row by row
-    (:func:`_fill`), so each package's row of the int64 matrix is written once, contiguously.
+    Two passes: back over the steps (:func:`_unwind_step`, keeping each row's combination as a small
+    integer and a row map only for the steps that expand rows), then forward (:func:`_fill`), a group
+    of steps at a time (their combinations copied into one matrix of at most
+    :data:`_FILL_GROUP_BYTES`, then released), row by row, so the int64 matrix is written in long
+    contiguous runs and no second matrix of the package count's size is ever held.
     """
     n_steps = len(layers)
     c_type = np.min_scalar_type(max(max(c.shape[0] for c in combos) - 1, 0))
-    combo = np.empty((n_steps, n_rows), dtype=c_type)
+    empty_combo = np.zeros(0, dtype=c_type)
+    step_combos: list[npt.NDArray[Any]] = [empty_combo] * n_steps
     has_src = np.zeros(n_steps, dtype=np.bool_)
     srcs: list[IntArray] = []
     cur = np.array(final, dtype=np.int64)
@@ -433,7 +440,7 @@ def rebuild_packages(
         assert step is not None
         ptr, parent, vec = step
         layers[t] = None
-        cur, src, expanded = _unwind_step(
+        combo, cur, src, expanded = _unwind_step(
             cur,
             ptr is not None,
             np.zeros(0, dtype=parent.dtype) if ptr is None else ptr,
@@ -442,17 +449,32 @@ def rebuild_packages(
             vec_ptr[t],
             vec_combo[t],
             full,
-            combo[t],
+            empty_combo,
         )
+        step_combos[t] = combo
         has_src[t] = expanded
         srcs.append(src)
     src_at, src_flat = _flat(srcs[::-1], np.int64)
     move_at, move_flat = _flat(list(moves), np.int64)
     table_at, table = _flat(list(combos), np.int64)
-    out: tuple[IntArray, IntArray] = _fill(
-        combo, has_src, src_at, src_flat, move_at, move_flat, table_at, table, n_moves
+    covered = np.zeros(n_moves, dtype=bool)
+    covered[move_flat] = True
+    out = (
+        np.empty((n_rows, n_moves), dtype=np.int64)
+        if covered.all()
+        else np.full((n_rows, n_moves), -1, dtype=np.int64)
     )
-    return out
+    at = np.arange(n_rows, dtype=np.int64)
+    # a few steps at a time: their combinations in one small matrix (the steps' own arrays are released)
+    group = max(1, _FILL_GROUP_BYTES // max(1, n_rows * np.dtype(c_type).itemsize))
+    for t0 in range(0, n_steps, group):
+        t1 = min(n_steps, t0 + group)
+        block = np.zeros((t1 - t0, n_rows), dtype=c_type)
+        for t in range(t0, t1):
+            block[t - t0, : step_combos[t].size] = step_combos[t]
+            step_combos[t] = empty_combo
+        _fill(out, at, block, t0, has_src, src_at, src_flat, move_at, move_flat, table_at, table)
+    return out, at
 
 
 def nondominated_sorted_3d(rows: npt.NDArray[Any]) -> BoolArray:
