@@ -1,4 +1,5 @@
-"""The compiled 3-party Pareto sweep against brute force: ties, duplicates, extremes, DP-like antichains."""
+"""The compiled kernels of the DP frontier against brute force and the NumPy fold: the 3-party sweep (ties,
+duplicates, extremes, DP-like antichains) and the fold step (ties, pruning, large values)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def test_mask_matches_brute_force_with_ties_and_duplicates(pts: np.ndarray) -> N
 @FAST
 @given(points)
 def test_sorted_distinct_entry_matches_brute_force(pts: np.ndarray) -> None:
-    """The entry the DP's fold step calls: distinct rows in ascending lexicographic order."""
+    """The Fenwick sweep the compiled fold step runs, on distinct rows in ascending lexicographic order."""
     uniq = np.unique(pts, axis=0)
     assert np.array_equal(nondominated_sorted_3d(uniq), brute_mask(uniq))
 

@@ -357,16 +357,12 @@ def _unwind_step(
     return combo, new_cur, src, True
 
 
-#: Bytes of the step combinations the forward pass of :func:`rebuild_packages` holds at once.
-_FILL_GROUP_BYTES = 8 << 20
-
-
 @numba.njit(cache=True, nogil=True)
 def _fill(
-    out: Any,
-    at: Any,
+    n_rows: int,
+    n_moves: int,
     combos: Any,
-    t0: int,
+    one_bit: bool,
     has_src: Any,
     src_at: Any,
     src: Any,
@@ -374,22 +370,27 @@ def _fill(
     moves: Any,
     table_at: Any,
     table: Any,
-) -> None:
-    """Write the moves of steps t0 … t0 + len(combos) − 1 into the choice matrix ``out``, row by row.
-    ``at[r]`` is final row r's row at step t0 (updated to its row after the group); ``combos[g]`` holds
-    the combination of each row of step t0 + g; a step's map takes a row to its row at the next step
-    (identity when the step did not expand)."""
-    for r in range(out.shape[0]):
-        a = at[r]
-        for g in range(combos.shape[0]):
-            t = t0 + g
-            c = combos[g, a]
+) -> Any:
+    """The choice matrix (n_rows, n_moves), row by row: final row r is row r of the first step; its row
+    at the next step follows the step's map (identity when the step did not expand). ``combos[t, a]``
+    is the combination of row a of step t, or bit a (most significant first) when ``one_bit``. Also
+    returns each final row's row at the last step (its final state). Moves of no component stay −1.
+    (Allocated here, in plain pages: NumPy asks for transparent huge pages for large arrays, and on
+    the shared benchmark machine their faults cost about 2 s of CPU more for 573,555 × 200.)"""
+    n_steps = combos.shape[0]
+    out = np.full((n_rows, n_moves), -1, dtype=np.int64)
+    owner = np.empty(n_rows, dtype=np.int64)
+    for r in range(n_rows):
+        a = r
+        for t in range(n_steps):
+            c = (combos[t, a >> 3] >> (7 - (a & 7))) & 1 if one_bit else combos[t, a]
             width = move_at[t + 1] - move_at[t]
             for i in range(width):
                 out[r, moves[move_at[t] + i]] = table[table_at[t] + c * width + i]
             if has_src[t]:
                 a = src[src_at[t] + a]
-        at[r] = a
+        owner[r] = a
+    return out, owner
 
 
 def _flat(parts: list[Any], dtype: Any) -> tuple[IntArray, npt.NDArray[Any]]:
@@ -422,19 +423,20 @@ def rebuild_packages(
     arrays are freed before the choice matrix is allocated.
 
     Rows are ordered by (final state, way and combination of the last step, …, of the first step).
-    Two passes: back over the steps (:func:`_unwind_step`, keeping each row's combination as a small
-    integer and a row map only for the steps that expand rows), then forward (:func:`_fill`), a group
-    of steps at a time (their combinations copied into one matrix of at most
-    :data:`_FILL_GROUP_BYTES`, then released), row by row, so the int64 matrix is written in long
-    contiguous runs and no second matrix of the package count's size is ever held.
+    Two passes: back over the steps (:func:`_unwind_step`, keeping each row's combination in a small
+    integer matrix — one bit per row and step when no component has more than two combinations, as
+    with yes/no moves — and a row map only for the steps that expand rows), then forward row by row
+    (:func:`_fill`), so each package's row of the int64 matrix is written once, contiguously.
     """
     n_steps = len(layers)
     c_type = np.min_scalar_type(max(max(c.shape[0] for c in combos) - 1, 0))
-    empty_combo = np.zeros(0, dtype=c_type)
-    step_combos: list[npt.NDArray[Any]] = [empty_combo] * n_steps
+    # each row's combination per step: one bit when no component has more than two combinations
+    one_bit = max(c.shape[0] for c in combos) <= 2
+    matrix = np.zeros((n_steps, (n_rows + 7) // 8 if one_bit else n_rows), dtype=c_type)
     has_src = np.zeros(n_steps, dtype=np.bool_)
     srcs: list[IntArray] = []
     cur = np.array(final, dtype=np.int64)
+    like = np.zeros(0, dtype=c_type)
     for t in range(n_steps - 1, -1, -1):
         step = layers[t]
         assert step is not None
@@ -449,32 +451,19 @@ def rebuild_packages(
             vec_ptr[t],
             vec_combo[t],
             full,
-            empty_combo,
+            like,
         )
-        step_combos[t] = combo
+        packed = np.packbits(combo) if one_bit else combo
+        matrix[t, : packed.size] = packed
         has_src[t] = expanded
         srcs.append(src)
     src_at, src_flat = _flat(srcs[::-1], np.int64)
     move_at, move_flat = _flat(list(moves), np.int64)
     table_at, table = _flat(list(combos), np.int64)
-    covered = np.zeros(n_moves, dtype=bool)
-    covered[move_flat] = True
-    out = (
-        np.empty((n_rows, n_moves), dtype=np.int64)
-        if covered.all()
-        else np.full((n_rows, n_moves), -1, dtype=np.int64)
+    out: tuple[IntArray, IntArray] = _fill(
+        n_rows, n_moves, matrix, one_bit, has_src, src_at, src_flat, move_at, move_flat, table_at, table
     )
-    at = np.arange(n_rows, dtype=np.int64)
-    # a few steps at a time: their combinations in one small matrix (the steps' own arrays are released)
-    group = max(1, _FILL_GROUP_BYTES // max(1, n_rows * np.dtype(c_type).itemsize))
-    for t0 in range(0, n_steps, group):
-        t1 = min(n_steps, t0 + group)
-        block = np.zeros((t1 - t0, n_rows), dtype=c_type)
-        for t in range(t0, t1):
-            block[t - t0, : step_combos[t].size] = step_combos[t]
-            step_combos[t] = empty_combo
-        _fill(out, at, block, t0, has_src, src_at, src_flat, move_at, move_flat, table_at, table)
-    return out, at
+    return out
 
 
 def nondominated_sorted_3d(rows: npt.NDArray[Any]) -> BoolArray:
