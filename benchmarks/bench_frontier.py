@@ -7,17 +7,20 @@ acceptable and NegMAS (reserved value 0, minimum utility 0) and Détente use the
 
 Measured in the same run, each in a fresh subprocess (so timings include no warm caches):
 
-* Détente: ``frontier(cs)`` (exact dynamic program) + ``solve_all(cs)`` (Nash, Kalai–Smorodinsky,
-  egalitarian and welfare with every tie among all acceptable packages), scenario already compiled.
+* Détente: ``frontier(cs)`` (method ``auto``, :func:`detente.analysis.dispatch.choose_method`; the row
+  names the method chosen) + ``solve_all(cs)`` (Nash, Kalai–Smorodinsky, egalitarian and welfare with
+  every tie among all acceptable packages), scenario already compiled; wall-clock and CPU seconds.
 * NegMAS: ``pareto_frontier(ufuns, issues=...)`` + ``nash_points``, ``ks_points``, ``kalai_points``
   (egalitarian) and ``max_welfare_points`` on that frontier; ufuns already built. Capped at 300 s.
 * Peak memory: enumerating 10^7 packages (streaming frontier), ``ru_maxrss`` of the subprocess.
 * The dynamic program alone on 100 and 200 yes/no moves × 3 parties (2^100, 2^200 packages; no baseline can
   enumerate), each capped at :data:`DP_CAP` seconds; frontier packages, distinct frontier vectors and the
-  peak RSS of the subprocess. Baseline in the same run: the same program with the previous 3-party
-  filter (the NumPy divide and conquer ``_nd_sorted_unique``) in place of the compiled sweep of
-  :mod:`detente.analysis._pareto_kernel`; the ratio is old / new, in wall-clock and in CPU seconds (CPU
-  time is the steadier figure on a shared machine), and both must return the same packages.
+  peak RSS of the subprocess. Baseline in the same run: the same program with the NumPy fold step
+  (``_fold_step_numpy``: a stable lexicographic sort of the candidates and the NumPy divide and conquer
+  ``_nd_sorted_unique``) in place of the compiled fold step of :mod:`detente.analysis._pareto_kernel`
+  (merge of the sorted blocks + Fenwick sweep); both rebuild the packages with the compiled backward
+  pass. The ratio is old / new, in wall-clock and in CPU seconds (CPU time is the steadier figure on a
+  shared machine), and both must return the same packages (a digest of the choice matrix).
 
 Agreement: the utility vectors of the Nash, egalitarian and welfare points and the number of distinct
 frontier vectors are compared. NegMAS's ``ks_points`` minimises the spread max−min of the normalised
@@ -81,11 +84,11 @@ DETENTE = textwrap.dedent(
     from detente.analysis.solve import frontier, solve_all
     doc = json.load(open(sys.argv[1]))
     cs = compile_scenario(Scenario.model_validate(doc))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     fr = frontier(cs)
     res = solve_all(cs)
-    seconds = time.perf_counter() - t
-    out = {"seconds": seconds, "frontier": len({tuple(round(x, 6) for x in p.utilities) for p in fr.packages}),
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    out = {"seconds": seconds, "cpu": cpu, "frontier": len({tuple(round(x, 6) for x in p.utilities) for p in fr.packages}),
            "method": fr.method + " + " + res["nash"].method}
     for c, r in res.items():
         out[c] = sorted({tuple(round(float(x), 6) for x in p.utilities) for p in r.packages})
@@ -105,13 +108,13 @@ NEGMAS = textwrap.dedent(
     ufuns = [LinearAdditiveUtilityFunction(
         values=[{f"v{j}": row[i] for j, row in enumerate(opts)} for opts in values],
         weights=[1.0] * len(values), issues=issues, reserved_value=0.0) for i in range(n_p)]
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     front, _ = pareto_frontier(ufuns, issues=issues)
     pts = {"nash": nash_points(ufuns, front, issues=issues), "ks": ks_points(ufuns, front, issues=issues),
            "egalitarian": kalai_points(ufuns, front, issues=issues),
            "welfare": max_welfare_points(ufuns, front, issues=issues)}
-    seconds = time.perf_counter() - t
-    out = {"seconds": seconds, "frontier": len({tuple(round(float(x), 6) for x in u) for u in front})}
+    seconds, cpu = time.perf_counter() - t, time.process_time() - c
+    out = {"seconds": seconds, "cpu": cpu, "frontier": len({tuple(round(float(x), 6) for x in u) for u in front})}
     for c, p in pts.items():
         out[c] = sorted({tuple(round(float(x), 6) for x in u) for u, _ in p})
     print(json.dumps(out))
@@ -143,12 +146,15 @@ DP_SCRIPT = textwrap.dedent(
     from detente.model.compiled import compile_scenario
     from detente.model.scenario import Scenario
     from detente.analysis import frontier as fr
-    if sys.argv[2] == "old":  # the NumPy divide and conquer the compiled sweep replaced, same call
-        fr.nondominated_sorted_3d = lambda rows: fr._nd_sorted_unique(rows[::-1])[::-1]
-    else:  # load (or compile) the kernel before the clock starts, as any later call in a process finds it
-        from detente.analysis._pareto_kernel import nondominated_sorted_3d
-        nondominated_sorted_3d(np.zeros((1, 3), dtype=np.int64))
+    if sys.argv[2] == "old":  # the NumPy fold step (stable sort + divide-and-conquer filter), same call
+        def numpy_fold(states, by_y, v, slack):
+            step = fr._fold_step_numpy(states, v, slack)
+            return None if step is None else (*step, None)
+        fr._fold_step = numpy_fold
     doc = json.load(open(sys.argv[1]))
+    # load (or compile) the kernels before the clock starts, as any later call in a process finds them
+    warm = dict(doc, moves=doc["moves"][:4])
+    fr.dp_frontier(compile_scenario(Scenario.model_validate(warm)))
     cs = compile_scenario(Scenario.model_validate(doc))
     t, c = time.perf_counter(), time.process_time()
     ef = fr.dp_frontier(cs)
@@ -223,7 +229,7 @@ def dp_dict(n_moves: int = DP_MOVES[0], seed: int = 0) -> dict:
 
 
 def dp_rows() -> list[str]:
-    """Table rows of the dynamic program alone, new sweep against the previous filter (module docstring)."""
+    """Table rows of the dynamic program alone, compiled fold against the NumPy fold (module docstring)."""
     rows: list[str] = []
     for n_moves in DP_MOVES:
         label = f"{n_moves} yes/no moves × 3 parties (2^{n_moves} packages): exact DP frontier"
@@ -233,37 +239,45 @@ def dp_rows() -> list[str]:
             rows.append(f"| {label} | did not finish in {DP_CAP:.0f} s | — | — | |")
             continue
         if old is None:
-            versus, ratio = f"old filter: did not finish in {DP_CAP:.0f} s", "—"
+            versus, ratio = f"NumPy fold: did not finish in {DP_CAP:.0f} s", "—"
         else:
-            assert old["digest"] == dp["digest"], "the compiled sweep must give the same frontier"
+            assert old["digest"] == dp["digest"], "the compiled fold must give the same frontier"
             versus = f"{old['seconds']:.1f} s ({old['cpu']:.1f} s CPU)"
             ratio = f"{old['seconds'] / dp['seconds']:.1f}× ({old['cpu'] / dp['cpu']:.1f}× CPU)"
         rows.append(
             f"| {label} | {dp['seconds']:.1f} s ({dp['cpu']:.1f} s CPU) | {versus} | {ratio} | "
             f"{dp['frontier']:,} frontier packages ({dp['vectors']:,} distinct utility vectors), identical "
-            f"with both filters; peak RSS {dp['peak_mb']:,.0f} MB |"
+            f"with both fold steps; peak RSS {dp['peak_mb']:,.0f} MB |"
         )
     return rows
 
 
-def run() -> str:
-    rows = []
-    notes = []
+def negmas_rows() -> list[str]:
+    """Table rows of Détente against NegMAS on the same seeded domains (module docstring)."""
+    rows: list[str] = []
     for n_p, n_issues, label in ((3, 6, "3 parties × 10^6 outcomes"), (5, 6, "5 parties × 10^6 outcomes")):
         values = make_values(n_p, n_issues, seed=n_p)
         ours = _run(DETENTE, scenario_dict(values))
         assert ours is not None
         theirs = _run(NEGMAS, values, timeout=NEGMAS_CAP)
+        mine = f"{ours['seconds']:.2f} s ({ours['cpu']:.2f} s CPU)"
         if theirs is None:
             rows.append(
-                f"| {label} | {ours['seconds']:.2f} s | did not finish in {NEGMAS_CAP:.0f} s | "
+                f"| {label} | {mine} | did not finish in {NEGMAS_CAP:.0f} s | "
                 f"> {NEGMAS_CAP / ours['seconds']:.0f}× | frontier {ours['frontier']:,} ({ours['method']}) |"
             )
         else:
             rows.append(
-                f"| {label} | {ours['seconds']:.2f} s | {theirs['seconds']:.1f} s | "
-                f"{theirs['seconds'] / ours['seconds']:.0f}× | {_agree(ours, theirs)} |"
+                f"| {label} | {mine} | {theirs['seconds']:.1f} s ({theirs['cpu']:.1f} s CPU) | "
+                f"{theirs['seconds'] / ours['seconds']:.0f}× ({theirs['cpu'] / ours['cpu']:.0f}× CPU) | "
+                f"{_agree(ours, theirs)}; Détente method: {ours['method']} |"
             )
+    return rows
+
+
+def run() -> str:
+    rows = negmas_rows()
+    notes = []
     mem_values = make_values(3, 7, seed=7)
     mem = _run(MEMORY, scenario_dict(mem_values))
     assert mem is not None
@@ -274,13 +288,13 @@ def run() -> str:
     )
     rows += dp_rows()
     notes.append(
-        "Détente: `frontier` (exact dynamic program over moves) + `solve_all` (every tie among all acceptable "
+        "Détente: `frontier` (method `auto`; the row names the method it chose) + `solve_all` (every tie among all acceptable "
         "packages: welfare, egalitarian and Nash read off the exact frontier, KS ties by one thresholded "
         "enumeration pass); "
         "NegMAS 0.16: `pareto_frontier` + `nash_points`, `ks_points`, `kalai_points`, `max_welfare_points`. "
         "Each side runs in its own subprocess on the same seeded domain (issues of 10 values). "
         "Baseline: NegMAS for the first two rows; for the DP rows, the same dynamic program with the "
-        "previous 3-party filter (NumPy divide and conquer) instead of the compiled sweep."
+        "NumPy fold step (stable sort + divide and conquer) instead of the compiled one."
     )
     head = (
         "## Frontier and solution concepts\n\n"
@@ -291,5 +305,10 @@ def run() -> str:
 
 if __name__ == "__main__":
     start = time.perf_counter()
-    print("\n".join(dp_rows()) if sys.argv[1:] == ["dp"] else run())
+    if sys.argv[1:] == ["dp"]:
+        print("\n".join(dp_rows()))
+    elif sys.argv[1:] == ["negmas"]:
+        print("\n".join(negmas_rows()))
+    else:
+        print(run())
     print(f"({time.perf_counter() - start:.1f} s)")

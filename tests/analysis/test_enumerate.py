@@ -105,3 +105,19 @@ def test_memory_stays_bounded():
     tracemalloc.stop()
     assert n == sum(math.comb(20, k) for k in range(5, 16))  # k moves give A 1, the others give B 1
     assert peak < 64 * 2**20
+
+
+@FAST
+@given(instances(constraints=False), st.data())
+def test_tabulate_lists_combinations_in_package_order(cs, data):
+    """The combinations of any subset of moves (the DP's components, enumeration's low group), in
+    itertools.product order, each with the sum of its options' rows."""
+    moves = sorted(data.draw(st.sets(st.integers(0, cs.n_moves - 1), min_size=1)))
+    g = en.utility_grid(cs)
+    combos, sums = en.tabulate(cs, g.values, moves)
+    expected = list(itertools.product(*[range(int(cs.n_options[k])) for k in moves]))
+    assert [tuple(c) for c in combos.tolist()] == expected
+    want = [sum(g.values[cs.offsets[k] + c[j]] for j, k in enumerate(moves)) for c in expected]
+    np.testing.assert_array_equal(sums, np.asarray(want))
+    bounds = en.within_bounds(sums, sums.min(axis=0) + 1, sums.max(axis=0))
+    np.testing.assert_array_equal(bounds, np.all(sums > sums.min(axis=0), axis=1))

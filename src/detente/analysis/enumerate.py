@@ -44,7 +44,7 @@ import numpy.typing as npt
 
 from detente.analysis.dispatch import ENUMERATION_LIMIT
 from detente.errors import DetenteError
-from detente.model.compiled import CompiledScenario, FloatArray, IntArray
+from detente.model.compiled import BoolArray, CompiledScenario, FloatArray, IntArray
 
 #: Packages per chunk (peak memory ≈ a few × chunk_size × (P + C) × 8 bytes).
 CHUNK_SIZE = 1 << 17
@@ -217,13 +217,23 @@ class PackageSet:
         return [Package(c, u) for c, u in zip(self.choices, self.utilities, strict=True)]
 
 
-def _tabulate(cs: CompiledScenario, table: IntArray, moves: list[int]) -> IntArray:
-    """(Π n_k, C) column sums over every combination of ``moves`` (first move most significant)."""
+def tabulate(cs: CompiledScenario, table: IntArray, moves: list[int]) -> tuple[IntArray, IntArray]:
+    """Every combination of the options of ``moves`` (first move most significant, as package numbers):
+    (combinations (Π n_k, len(moves)) of local choices, column sums (Π n_k, C) of ``table`` rows)."""
     acc = np.zeros((1, table.shape[1]), dtype=np.int64)
     for k in moves:
         block = table[cs.offsets[k] : cs.offsets[k + 1]]
         acc = (acc[:, None, :] + block[None, :, :]).reshape(-1, table.shape[1])
-    return acc
+    sizes = tuple(int(cs.n_options[k]) for k in moves)
+    combos = np.stack(np.unravel_index(np.arange(acc.shape[0], dtype=np.int64), sizes), axis=1).astype(
+        np.int64
+    )
+    return combos.reshape(acc.shape[0], len(moves)), acc
+
+
+def within_bounds(sums: IntArray, lo: IntArray, hi: IntArray) -> BoolArray:
+    """Rows of constraint sums (N, C) with ``lo ≤ sums ≤ hi`` in every column."""
+    return np.all((sums >= lo) & (sums <= hi), axis=1)
 
 
 def _moves_of(cs: CompiledScenario, con_options: IntArray) -> set[int]:
@@ -270,11 +280,8 @@ def iter_packages(
     high_only = [c for c, ms in enumerate(con_moves) if ms and ms <= high_set]
     mixed = [c for c, ms in enumerate(con_moves) if c not in low_only and c not in high_only]
 
-    low = _tabulate(cs, table, low_moves)
-    keep = np.ones(low.shape[0], dtype=bool)
-    for c in low_only:
-        col = low[:, n_p + c]
-        keep &= (col >= lo[c]) & (col <= hi[c])
+    _, low = tabulate(cs, table, low_moves)
+    keep = within_bounds(low[:, [n_p + c for c in low_only]], lo[low_only], hi[low_only])
     low_index = np.flatnonzero(keep).astype(np.int64)
     low = low[keep]
     if low.shape[0] == 0:

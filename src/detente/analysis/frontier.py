@@ -24,10 +24,14 @@ are all kept (ties). Comparisons are made on the integer utility grid of
   frontier of the acceptable packages is the feasible frontier filtered by ``u ≥ r``; partial sums that
   cannot reach some r_i even with the best remaining contribution are pruned on the way. Each step
   (:func:`_fold_step`) builds the sums component-vector-major — each block a shifted copy of the
-  sorted state set, hence already sorted — merges them by one stable lexicographic sort, groups equal
-  sums (ties) and keeps the nondominated ones with the sorted-input sweeps above; it stores only each
-  kept sum's parent state and component vector (small integer types), from which the packages are
-  rebuilt at the end. Returns None
+  sorted state set, hence already sorted — and keeps the nondominated ones, ties grouped. Three
+  parties: one compiled step (:func:`detente.analysis._pareto_kernel.fold_step_3d`: a merge of the
+  sorted blocks, the y-ranks from a merge of the blocks in y order carried from step to step, and the
+  Fenwick sweep); other numbers of parties: :func:`_fold_step_numpy` (one stable lexicographic sort,
+  then the sorted-input sweeps above). A step stores only each kept sum's parent state and component
+  vector (small integer types); the packages are rebuilt at the end by one compiled backward pass
+  over these back-pointers and one forward pass writing each package's row once
+  (:func:`detente.analysis._pareto_kernel.rebuild_packages`). Returns None
   when a component or the number of partial frontier points exceeds its budget (callers then fall back
   to the epsilon-constraint CP-SAT frontier).
 * :func:`summarize` — count, per-party ranges and k representative points (farthest-point sampling,
@@ -43,13 +47,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from detente.analysis._pareto_kernel import nondominated_sorted_3d
 from detente.analysis.dispatch import DP_COMPONENT_LIMIT, DP_STATE_LIMIT
 from detente.analysis.enumerate import (
     PackageChunk,
     UtilityGrid,
     constraint_table,
+    tabulate,
     utility_grid,
+    within_bounds,
 )
 from detente.model.compiled import BoolArray, CompiledScenario, FloatArray, IntArray
 from detente.model.compiled import constraint_components as components
@@ -385,22 +390,12 @@ def component_options(
         con_group.setdefault(where[int(cs.option_move[con.options[0]])], []).append(c)
     out: list[Component] = []
     for g, moves in enumerate(groups):
-        sizes = [int(cs.n_options[k]) for k in moves]
-        if math.prod(sizes) > limit:
+        if math.prod(int(cs.n_options[k]) for k in moves) > limit:
             return None
-        combos = np.stack(np.meshgrid(*[np.arange(n) for n in sizes], indexing="ij"), axis=-1).reshape(
-            -1, len(moves)
-        )
         cons = con_group.get(g, [])
-        cols = np.concatenate([grid.values, table[:, cons]], axis=1)
-        total = np.zeros((combos.shape[0], cols.shape[1]), dtype=np.int64)
-        for j, k in enumerate(moves):
-            total += cols[cs.offsets[k] + combos[:, j]]
-        ok = np.ones(combos.shape[0], dtype=bool)
-        for j, c in enumerate(cons):
-            col = total[:, cs.n_parties + j]
-            ok &= (col >= lo[c]) & (col <= hi[c])
-        out.append(Component(tuple(moves), combos[ok].astype(np.int64), total[ok, : cs.n_parties]))
+        combos, total = tabulate(cs, np.concatenate([grid.values, table[:, cons]], axis=1), list(moves))
+        ok = within_bounds(total[:, cs.n_parties :], lo[cons], hi[cons])
+        out.append(Component(tuple(moves), combos[ok], total[ok, : cs.n_parties]))
     return out
 
 
@@ -429,9 +424,10 @@ class _Layer:
     """One fold step of :func:`dp_frontier`: way w is the partial sum reached from state ``parent[w]`` of
     the previous step with vector ``vec[w]`` of the component; the ways of state s are
     ``ptr[s]:ptr[s+1]`` (ordered by parent, then vector). ``ptr`` is None when every state has exactly
-    one way (then way s leads to state s)."""
+    one way (then way s leads to state s). ``ptr`` and ``parent`` share one integer type (int32 below
+    2^31 partial sums per step)."""
 
-    ptr: IntArray | None
+    ptr: npt.NDArray[Any] | None
     parent: npt.NDArray[Any]
     vec: npt.NDArray[Any]
 
@@ -444,11 +440,15 @@ def _lex_order(rows: IntArray) -> IntArray:
     return np.argsort(view, kind="stable")
 
 
-def _fold_step(states: IntArray, v: IntArray, slack: IntArray) -> tuple[IntArray, _Layer, IntArray] | None:
-    """One step F' = ND{s + v_j : s ∈ F, j} of the dynamic program, keeping only sums with
-    ``s + v_j + slack ≥ 0`` (can still reach the reservation values). ``states`` are distinct, mutually
-    nondominated and sorted lexicographically ascending; so are the returned states. None when no
-    sum can reach the reservation values. Also returns each way's state (nondecreasing)."""
+def _fold_step_numpy(
+    states: IntArray, v: IntArray, slack: IntArray
+) -> tuple[IntArray, _Layer, IntArray] | None:
+    """One step F' = ND{s + v_j : s ∈ F, j} of the dynamic program in NumPy (any number of parties),
+    keeping only sums with ``s + v_j + slack ≥ 0`` (can still reach the reservation values). ``states``
+    are distinct, mutually nondominated and sorted lexicographically ascending; so are the returned
+    states. None when no sum can reach the reservation values. Also returns each way's state
+    (nondecreasing). Three parties take the compiled :func:`_fold_step` instead; this path is kept for
+    the others (and as the benchmark's same-run baseline for three)."""
     n_s, m = states.shape[0], v.shape[0]
     # vector-major candidates: row j·n_s + s is states[s] + v[j]; each block of n_s rows is sorted
     cand = (v[:, None, :] + states[None, :, :]).reshape(-1, states.shape[1])
@@ -468,12 +468,8 @@ def _fold_step(states: IntArray, v: IntArray, slack: IntArray) -> tuple[IntArray
     new[1:] = np.any(cand[1:] != cand[:-1], axis=1)
     uniq = cand[new]
     uid = np.cumsum(new) - 1
-    # P = 3: the compiled sweep; P ≤ 2: the sweeps on the sorted distinct rows; more parties: the
-    # filter with its pivot pass
-    if uniq.shape[1] == 3:
-        keep = nondominated_sorted_3d(uniq)
-    else:
-        keep = _nd_sorted_unique(uniq[::-1])[::-1] if uniq.shape[1] < 3 else pareto_mask(uniq)
+    # P ≤ 3: the sweeps on the sorted distinct rows; more parties: the filter with its pivot pass
+    keep = _nd_sorted_unique(uniq[::-1])[::-1] if uniq.shape[1] <= 3 else pareto_mask(uniq)
     rows = np.flatnonzero(keep[uid])
     sid = (np.cumsum(keep) - 1)[uid[rows]]
     idx = idx[rows]
@@ -484,8 +480,32 @@ def _fold_step(states: IntArray, v: IntArray, slack: IntArray) -> tuple[IntArray
     # ties: the ways of each state by parent, then vector (sid is nondecreasing: nearly sorted)
     order = np.argsort(sid * n_s + parent, kind="stable")
     sid, parent, vec = sid[order], parent[order], vec[order]
-    ptr = np.concatenate([[0], np.cumsum(np.bincount(sid, minlength=states.shape[0]))]).astype(np.int64)
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(sid, minlength=states.shape[0]))]).astype(itype)
     return states, _Layer(ptr, parent.astype(itype), vec.astype(vtype)), sid
+
+
+def _fold_step(
+    states: IntArray, by_y: IntArray | None, v: IntArray, slack: IntArray
+) -> tuple[IntArray, _Layer, IntArray, IntArray | None] | None:
+    """One fold step (as :func:`_fold_step_numpy`); three parties by the compiled merge and sweep of
+    :func:`detente.analysis._pareto_kernel.fold_step_3d`, which also carries the states' order by
+    column 1 (``by_y``; None for other numbers of parties). Returns (states, layer, state of each way,
+    order by column 1) or None."""
+    if states.shape[1] != 3 or by_y is None:
+        step = _fold_step_numpy(states, v, slack)
+        return None if step is None else (*step, None)
+    from detente.analysis._pareto_kernel import fold_step_3d
+
+    new, new_by_y, ptr, parent, vec, sid = fold_step_3d(states, by_y, v, -slack)
+    if new.shape[0] == 0:
+        return None
+    itype = np.int32 if states.shape[0] * v.shape[0] < 2**31 else np.int64
+    layer = _Layer(
+        None if parent.size == new.shape[0] else ptr.astype(itype),
+        parent.astype(itype),
+        vec.astype(np.min_scalar_type(v.shape[0] - 1)),
+    )
+    return new, layer, sid, new_by_y
 
 
 #: Package counts stay in int64 below this; above it they become exact Python integers.
@@ -562,15 +582,16 @@ def dp_frontier(
     remaining = np.concatenate([np.cumsum(best[::-1], axis=0)[::-1][1:], np.zeros((1, n_p), dtype=np.int64)])
 
     states = np.zeros((1, n_p), dtype=np.int64)
+    by_y: IntArray | None = np.zeros(1, dtype=np.int64) if n_p == 3 else None
     counts: npt.NDArray[Any] = np.ones(1, dtype=np.int64)
     layers: list[_Layer] = []
     for t, v in enumerate(vecs):
         if states.shape[0] * v.shape[0] > state_limit:
             return None
-        step = _fold_step(states, v, remaining[t] - g.reservation)
+        step = _fold_step(states, by_y, v, remaining[t] - g.reservation)
         if step is None:
             return empty
-        states, layer, sid = step
+        states, layer, sid, by_y = step
         counts = _count_step(counts, layer, sid, np.diff(vec_ptr[t]), states.shape[0])
         layers.append(layer)
 
@@ -586,48 +607,30 @@ def dp_frontier(
             f"listing one package per vector (budget {budget:,})"
         )
 
-    # backtrack: rows of (state id at current layer, choices so far)
-    # going back, the rows of step t expand the rows of step t+1 (src: row of step t+1 of each row);
-    # the choice columns are filled afterwards by composing the row maps (no per-step copies)
-    state_ids = final.astype(np.int64)
-    picks: list[tuple[IntArray | None, npt.NDArray[Any]]] = []  # per step, last first: (src or None, combo)
-    for t in range(len(vecs) - 1, -1, -1):
-        way_ptr, way_parent, way_vec = layers[t].ptr, layers[t].parent, layers[t].vec
-        if way_ptr is None:  # one way per state: way i leads to state i
-            rows = np.arange(state_ids.size)
-            ways = state_ids
-        elif full:
-            n_ways = way_ptr[state_ids + 1] - way_ptr[state_ids]
-            rows = np.repeat(np.arange(state_ids.size), n_ways)
-            ways = way_ptr[state_ids][rows] + (
-                np.arange(rows.size) - np.repeat(np.cumsum(n_ways) - n_ways, n_ways)
-            )
-        else:
-            rows = np.arange(state_ids.size)
-            ways = way_ptr[state_ids]
-        vec = way_vec[ways].astype(np.int64)
-        if full:
-            n_c = vec_ptr[t][vec + 1] - vec_ptr[t][vec]
-            rows2 = np.repeat(np.arange(rows.size), n_c)
-            combo_pos = vec_ptr[t][vec][rows2] + (
-                np.arange(rows2.size) - np.repeat(np.cumsum(n_c) - n_c, n_c)
-            )
-        else:
-            rows2 = np.arange(rows.size)
-            combo_pos = vec_ptr[t][vec]
-        src = rows[rows2]
-        combo = vec_combo[t][combo_pos].astype(np.min_scalar_type(max(comps[t].combos.shape[0] - 1, 0)))
-        picks.append((None if src.size == state_ids.size else src, combo))
-        state_ids = way_parent[ways][rows2].astype(np.int64)
-    choices = np.full((state_ids.size, cs.n_moves), -1, dtype=np.int64)
-    row_map: IntArray | None = None  # row of the current step of each final row (None: identity)
-    for (step_src, combo), t in zip(reversed(picks), range(len(vecs)), strict=True):
-        choices[:, list(comps[t].moves)] = comps[t].combos[combo if row_map is None else combo[row_map]]
-        if step_src is not None:
-            row_map = step_src if row_map is None else step_src[row_map]
-    ints = np.zeros((choices.shape[0], n_p), dtype=np.int64)
-    for k in range(cs.n_moves):
-        ints += g.values[cs.offsets[k] + choices[:, k]]
+    # rebuild the packages: one compiled backward walk over the ways and combinations (module docstring)
+    from detente.analysis._pareto_kernel import rebuild_packages
+
+    n_rows = n_packages if full else final.size
+    if not comps:  # no moves: the empty package
+        choices = np.zeros((n_rows, cs.n_moves), dtype=np.int64)
+        owner = np.zeros(n_rows, dtype=np.int64)
+    else:
+        steps: list[tuple[IntArray | None, npt.NDArray[Any], npt.NDArray[Any]] | None] = [
+            (layer.ptr, layer.parent, layer.vec) for layer in layers
+        ]
+        layers.clear()  # the rebuild releases each step's arrays once unwound
+        choices, owner = rebuild_packages(
+            final,
+            full,
+            steps,
+            vec_ptr,
+            [c.astype(np.int64) for c in vec_combo],
+            [np.asarray(c.moves, dtype=np.int64) for c in comps],
+            [np.ascontiguousarray(c.combos, dtype=np.int64) for c in comps],
+            cs.n_moves,
+            n_rows,
+        )
+    ints = states[final][owner]
     return ExactFrontier(choices, ints, g, n_packages, not full, notes)
 
 
