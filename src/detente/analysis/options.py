@@ -565,13 +565,16 @@ def _exact_first(
     cs: CompiledScenario, concept: str, ideal: FloatArray | None, gainers: BoolArray, time_limit: float
 ) -> tuple[IntArray, float] | None:
     """The concept's optimum from :func:`detente.analysis.cpsat_concepts.solve_cpsat`, when proven."""
+    from detente.analysis.budget import recall
     from detente.analysis.cpsat_concepts import solve_cpsat
     from detente.errors import DetenteError
 
-    try:
-        res = solve_cpsat(cs, concept, time_limit=max(0.1, time_limit), tie_limit=1)  # type: ignore[arg-type]
-    except DetenteError:
-        return None
+    res = recall(("solve", concept, "auto"), cs)  # already solved by this command (e.g. ``analyze``)
+    if res is None:
+        try:
+            res = solve_cpsat(cs, concept, time_limit=max(0.1, time_limit), tie_limit=1)  # type: ignore[arg-type]
+        except DetenteError:
+            return None
     if not res.optimal or not res.packages:
         return None
     c = np.asarray(res.packages[0].choices, dtype=np.int64)
