@@ -314,6 +314,30 @@ def options_report(
     if not 1 <= d <= len(moves):
         where = f"pillar '{pillar}'" if pillar else "the scenario"
         raise DetenteError(f"min_diff_moves must be between 1 and {len(moves)} (moves in {where}), got {d}")
+    from detente.analysis.budget import recall, remember
+
+    key = ("options", concept, k, d, pillar, near_optimal, method)
+    known = recall(
+        key, cs
+    )  # the same options already found by this command (e.g. analyze, then a brief annex)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
+    out = _options_report(cs, concept, k, d, moves, pillar, near_optimal, time_limit, method)
+    remember(key, cs, out)
+    return out
+
+
+def _options_report(
+    cs: CompiledScenario,
+    concept: str,
+    k: int,
+    d: int,
+    moves: IntArray,
+    pillar: str | None,
+    near_optimal: float,
+    time_limit: float,
+    method: str,
+) -> OptionsOutput:
     start = time.perf_counter()
     use_enum = method == "enumeration" or (method == "auto" and cs.n_outcomes <= AUTO_ENUMERATION_OUTCOMES)
     if use_enum:
