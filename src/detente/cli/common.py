@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from detente.analysis.budget import Budget
     from detente.model.compiled import CompiledScenario
     from detente.model.scenario import Scenario
 
@@ -103,14 +104,14 @@ def load_compiled(path: Path) -> CompiledScenario:
 
 
 @contextmanager
-def budgeted(time_limit: float) -> Iterator[None]:
+def budgeted(time_limit: float) -> Iterator[Budget]:
     """The one work budget of a command that takes ``--time-limit`` (and its one wall-clock safety
     stop): open it before the scenario is read, so everything the command does is charged to it
     (:mod:`detente.analysis.budget`)."""
     from detente.analysis.budget import command_budget
 
-    with command_budget(time_limit):
-        yield
+    with command_budget(time_limit) as budget:
+        yield budget
 
 
 def emit_json(data: Any) -> None:
