@@ -53,3 +53,16 @@ def test_nash_with_200_parties_from_the_command_line(tmp_path) -> None:  # type:
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert [p["choices"]["share"] for p in out["packages"]] == ["more"]
+
+
+def test_a_nash_product_beyond_floating_point_is_reported_not_crashed() -> None:
+    """Gains of 50 for 200 parties: the product 50^200 ≈ 10^340 exceeds the float range. Both the
+    enumeration and the certified CP-SAT method still pick the package and say so in a note."""
+    text = many_parties().replace(": 2,", ": 50,").replace(": 2}", ": 50}")
+    cs = compile_scenario(parse_scenario(text, "many.yaml"))
+    for method in ("auto", "cp-sat"):
+        result = solve(cs, "nash", method=method)
+        assert result.optimal, method
+        assert [cs.choices_to_ids(p.choices)["share"] for p in result.packages] == ["more"], method
+        assert result.objective == math.inf
+        assert any("beyond floating point" in n for n in result.notes), method

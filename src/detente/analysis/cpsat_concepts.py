@@ -820,8 +820,12 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
     W, den = nash_exponents(cs)
     w_sum = float(W[S].sum()) / den
     # Π (g_i / scale)^{w_i} = exp(ln N / den − Σ w_i · ln scale), N = Π g_i^{W_i} (W = den · w)
-    objective = math.exp(math.log(search.best) / den - w_sum * math.log(sm.scale))
-    unit = float(sm.scale) ** w_sum
+    # in log space: with 150+ parties the product (and scale^Σw) leaves the float range
+    from detente.analysis.concepts import nash_objective
+
+    log_unit = w_sum * math.log(sm.scale)
+    objective, range_notes = nash_objective(math.log(search.best) / den - log_unit)
+    notes += range_notes
     W_S = [int(W[i]) for i in S]
     tied = [
         key for key in search.visited if math.prod(g**w for g, w in zip(key, W_S, strict=True)) == search.best
@@ -831,7 +835,7 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
         if search.bound is not None:
             # bound ≥ Σ W_i z_i ≥ C·ln N − Σ W_i for the optimum N = Π g_i^{W_i}
             log_n = (search.bound + sum(W_S)) / NASH_LOG_SCALE
-            gap = max(0.0, math.exp(log_n / den) / unit - objective)
+            gap = max(0.0, nash_objective(log_n / den - log_unit)[0] - objective)
         notes.append("work limit reached before optimality was proven")
         return _result(
             cs,
