@@ -72,3 +72,14 @@ def test_a_concept_is_solved_once_per_command() -> None:
         other = compile_scenario(load_scenario(FIXTURES / "analysis" / "allies.yaml"))
         assert recall(("solve", "nash", "auto"), other) is None  # another scenario object never matches
     assert solve(cs, "nash") is not first  # outside the command nothing is kept
+
+
+def test_a_brief_after_the_safety_stop_says_what_was_skipped() -> None:
+    from detente.brief import BriefOptions, build_brief
+
+    cs = compile_scenario(load_scenario(FIXTURES / "analysis" / "allies.yaml"))
+    with command_budget(50.0, wall=0.0):
+        data = build_brief(cs, options=BriefOptions(n_options=2, samples=200))
+    assert WALL_STOP_NOTE in data.unavailable
+    assert any(n.startswith("roadmaps:") and SKIPPED_NOTE in n for n in data.unavailable)
+    assert not any(section.key == "forecast" for section in data.annex)

@@ -8,6 +8,7 @@ derives the bottom line, the risks and the charts from those results. Rendering 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -121,7 +122,7 @@ def build_brief(
 def _build_brief(
     cs: CompiledScenario, progress: ProgressFn | None, opts: BriefOptions, whole: Budget
 ) -> BriefData:
-    from detente.analysis.budget import step_budget
+    from detente.analysis.budget import SKIPPED_NOTE, step_budget
 
     step = _Steps(progress, opts.n_options if opts.roadmaps else 0)
     step("Reading the scenario")
@@ -146,7 +147,10 @@ def _build_brief(
 
     plans: dict[str, Any] = {}
     risk_list: list[Risk] = []
-    if opts.roadmaps:
+    skipped: list[str] = []  # what the command's wall-clock safety stop cut (said in the brief)
+    if opts.roadmaps and whole.expired and whole.wall_stopped:
+        skipped.append(f"roadmaps: {SKIPPED_NOTE}")
+    elif opts.roadmaps:
         to_plan = [card for card in cards if card.acceptable]
         for n, card in enumerate(to_plan):
             step(f"Sequencing {card.title}")
@@ -214,6 +218,10 @@ def _build_brief(
     from detente.brief import extras
 
     extra = []
+    if whole.expired and whole.wall_stopped:  # the annex's extra sections are skipped, with a note
+        opts = dataclasses.replace(opts, robustness=False, played_out=False, forecast=False)
+        skipped.append(f"annex sections (robustness, played out, forecast): {SKIPPED_NOTE}")
+    data.unavailable = [*data.unavailable, *skipped]
     first = [
         (f"option 1 ({opts.concept})", c.option.array(cs))
         for c in found.options
