@@ -39,10 +39,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
-#: The wall-clock safety stop of a command is this many times its budget plus :data:`SAFETY_MARGIN` s:
-#: it fires only on a machine several times slower than an idle reference machine.
-SAFETY_FACTOR = 3.0
-SAFETY_MARGIN = 5.0
+#: The wall-clock safety stop of a command is this many times its budget plus :data:`SAFETY_MARGIN` s
+#: (start-up, reading the file). It must not fire on a merely busy machine, or answers would depend on
+#: the load: CP-SAT's deterministic time runs up to ~2.2 CPU-s per unit on the largest models measured,
+#: and a busy 2-core machine gives a process about half a core, so ~4.5 s of wall per unit; 6× leaves a
+#: margin, and a machine slower than that gets a marked, incomplete answer instead of an endless one.
+SAFETY_FACTOR = 6.0
+SAFETY_MARGIN = 8.0
 #: Work units charged per option literal and party coefficient when a CP-SAT model is built
 #: (measured: about 2.5·10^-6 s per term on an idle machine; rounded up).
 MODEL_TERM_UNITS = 4e-6

@@ -68,7 +68,7 @@ TimeLimitOption = Annotated[
         min=0.1,
         max=MAX_SECONDS,
         callback=finite,
-        help="Work budget of the whole command, in work units (about a second each on an idle machine; deterministic, not the clock); multi-step commands share it among their steps. A wall-clock safety stop (3× plus 5 s) marks the answer incomplete if it fires.",
+        help="Work budget of the whole command, in work units (about a second each on an idle machine; deterministic, not the clock); multi-step commands share it among their steps. A wall-clock safety stop (6× plus 8 s) marks the answer incomplete if it fires.",
     ),
 ]
 

@@ -54,7 +54,7 @@ def brief(
             min=0.1,
             max=MAX_SECONDS,
             callback=finite,
-            help="Work budget of the whole brief (work units, about a second each; deterministic), shared by the analysis, the roadmaps and the annex; one wall-clock safety stop (3× plus 5 s).",
+            help="Work budget of the whole brief (work units, about a second each; deterministic), shared by the analysis, the roadmaps and the annex; one wall-clock safety stop (6× plus 8 s).",
         ),
     ] = 40.0,
     no_roadmaps: Annotated[

@@ -93,7 +93,7 @@ TimeLimitOpt = Annotated[
         min=0.1,
         max=MAX_SECONDS,
         callback=finite,
-        help="Work budget of the whole command (work units, about a second each; deterministic): half to find the package when it is a concept's or an option, the rest to sequence it; one wall-clock safety stop (3× plus 5 s).",
+        help="Work budget of the whole command (work units, about a second each; deterministic): half to find the package when it is a concept's or an option, the rest to sequence it; one wall-clock safety stop (6× plus 8 s).",
     ),
 ]
 
