@@ -139,11 +139,19 @@ class Budget:
 
     def charge_solver(self, solver: cp_model.CpSolver) -> None:
         """Charge a finished CP-SAT solve: its deterministic time, and the safety stop if it fired."""
-        from detente.analysis.cpsat_model import wall_stopped
-
         self.spend(solver.response_proto.deterministic_time)
-        if wall_stopped(solver):
+        if solver_wall_stopped(solver):
             self.stop_wall()
+
+
+def solver_wall_stopped(solver: cp_model.CpSolver) -> bool:
+    """Whether a CP-SAT solve ended on its wall-clock limit (the safety stop) rather than on its
+    deterministic work limit."""
+    params = solver.parameters
+    dtime = solver.response_proto.deterministic_time
+    return bool(
+        solver.wall_time >= 0.98 * params.max_time_in_seconds and dtime < params.max_deterministic_time
+    )
 
 
 def active() -> Budget | None:

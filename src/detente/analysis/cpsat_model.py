@@ -241,8 +241,6 @@ def _charged_solver_class() -> type:
 
 def wall_stopped(solver: cp_model.CpSolver) -> bool:
     """Whether the last solve ended on the wall-clock safety stop rather than on its work budget."""
-    params = solver.parameters
-    dtime = solver.response_proto.deterministic_time
-    return bool(
-        solver.wall_time >= 0.98 * params.max_time_in_seconds and dtime < params.max_deterministic_time
-    )
+    from detente.analysis.budget import solver_wall_stopped
+
+    return solver_wall_stopped(solver)
