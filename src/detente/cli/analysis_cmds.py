@@ -585,18 +585,19 @@ def wedges(
     from detente.analysis.coalitions import party_index
     from detente.analysis.coalitions import wedges as run
 
-    cs = load_compiled(file)
-    groups = None
-    if members:
-        ids = [m.strip() for m in members.split(",") if m.strip()]
-        member_idx = [party_index(cs, m, "--members") for m in ids]
-        if len(set(member_idx)) < 2:
-            from detente.errors import DetenteError
+    with budgeted(time_limit):
+        cs = load_compiled(file)
+        groups = None
+        if members:
+            ids = [m.strip() for m in members.split(",") if m.strip()]
+            member_idx = [party_index(cs, m, "--members") for m in ids]
+            if len(set(member_idx)) < 2:
+                from detente.errors import DetenteError
 
-            raise DetenteError("--members needs at least two different parties, e.g. --members US,ROK")
-        groups = [("members", " + ".join(ids), member_idx)]
-    with budgeted(time_limit), _working("Looking for wedges…", format is OutputFormat.table):
-        out = run(cs, coalitions=groups, proposer=proposer, time_limit=time_limit)
+                raise DetenteError("--members needs at least two different parties, e.g. --members US,ROK")
+            groups = [("members", " + ".join(ids), member_idx)]
+        with _working("Looking for wedges…", format is OutputFormat.table):
+            out = run(cs, coalitions=groups, proposer=proposer, time_limit=time_limit)
     if format is OutputFormat.json:
         emit_json(out.model_dump(mode="json"))
         return
