@@ -361,6 +361,8 @@ class Analysis:
     options: Options | None
     wedges: Wedges | None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: False when the call's wall-clock safety stop fired (the notes say which steps were cut).
+    complete: bool = True
 
     def _repr_html_(self) -> str:
         zone = {True: "a zone of agreement exists", False: "no zone of agreement", None: "undecided"}
@@ -674,6 +676,7 @@ def analyze(
             options=None if r.options is None else _options(r.options),
             wedges=None if r.wedges is None else _wedges(r.wedges),
             notes=tuple(r.notes),
+            complete=r.complete,
         )
 
 

@@ -83,3 +83,22 @@ def test_a_brief_after_the_safety_stop_says_what_was_skipped() -> None:
     assert WALL_STOP_NOTE in data.unavailable
     assert any(n.startswith("roadmaps:") and SKIPPED_NOTE in n for n in data.unavailable)
     assert not any(section.key == "forecast" for section in data.annex)
+
+
+def test_every_dt_call_runs_inside_one_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    import detente as dt
+    import detente.analysis.solve as solve_module
+
+    seen: list[Budget | None] = []
+    real = solve_module.solve
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(active())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "solve", spy)
+    dt.solve(FIXTURES / "analysis" / "allies.yaml", "nash", time_limit=5)
+    assert seen and seen[0] is not None and seen[0].parent is None
+    assert 0 < seen[0].work < 5  # compiling the file was charged to it
+    assert active() is None
+    assert dt.analyze(FIXTURES / "analysis" / "allies.yaml", time_limit=5).complete
