@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -360,6 +361,8 @@ class Analysis:
     options: Options | None
     wedges: Wedges | None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: False when the call's wall-clock safety stop fired (the notes say which steps were cut).
+    complete: bool = True
 
     def _repr_html_(self) -> str:
         zone = {True: "a zone of agreement exists", False: "no zone of agreement", None: "undecided"}
@@ -385,10 +388,16 @@ def _compiled(scenario: object, name: str = "scenario") -> CompiledScenario:
     """The compiled model of a Scenario, a CompiledScenario or a path; a clear TypeError otherwise."""
     if isinstance(scenario, CompiledScenario):
         return scenario
+    from detente.analysis.budget import charge_compiled
+
     if isinstance(scenario, Scenario):
-        return compile_scenario(scenario)
+        cs = compile_scenario(scenario)
+        charge_compiled(cs)  # to the call's budget
+        return cs
     if isinstance(scenario, str | os.PathLike):
-        return compile_scenario(load(scenario))
+        cs = compile_scenario(load(scenario))
+        charge_compiled(cs)
+        return cs
     raise TypeError(
         f"{name}: expected a Scenario (dt.load(path)), a CompiledScenario or a path to a scenario file, "
         f"got {type(scenario).__name__}"
@@ -572,27 +581,36 @@ def _roadmap(cs: CompiledScenario, rm: Any) -> Roadmap:
 
 
 # ----- the functions ---------------------------------------------------------------------------------
+def _budget(time_limit: object) -> AbstractContextManager[object]:
+    """The one work budget of a call (``time_limit`` work units, one wall-clock safety stop), checked
+    first and opened before the scenario is compiled (:mod:`detente.analysis.budget`)."""
+    from detente.analysis.budget import command_budget
+
+    _positive(time_limit, "time_limit")
+    return command_budget(float(time_limit))  # type: ignore[arg-type]
+
+
 def solve(
     scenario: ScenarioLike, concept: str = "nash", *, method: str = "auto", time_limit: float = 30.0
 ) -> Solution:
     """The packages solution ``concept`` (nash, ks, egalitarian, welfare) selects, every tie included."""
     from detente.analysis.solve import solve as _solve
 
-    cs = _compiled(scenario)
-    _choice(concept, CONCEPTS, "concept")
-    _choice(method, METHODS, "method")
-    _positive(time_limit, "time_limit")
-    return _solution(cs, _solve(cs, concept, method=method, time_limit=time_limit))
+    with _budget(time_limit):
+        cs = _compiled(scenario)
+        _choice(concept, CONCEPTS, "concept")
+        _choice(method, METHODS, "method")
+        return _solution(cs, _solve(cs, concept, method=method, time_limit=time_limit))
 
 
 def frontier(scenario: ScenarioLike, *, method: str = "auto", time_limit: float = 30.0) -> Frontier:
     """The Pareto frontier of the acceptable packages."""
     from detente.analysis.solve import frontier as _frontier_fn
 
-    cs = _compiled(scenario)
-    _choice(method, METHODS, "method")
-    _positive(time_limit, "time_limit")
-    return _frontier(cs, _frontier_fn(cs, method=method, time_limit=time_limit))
+    with _budget(time_limit):
+        cs = _compiled(scenario)
+        _choice(method, METHODS, "method")
+        return _frontier(cs, _frontier_fn(cs, method=method, time_limit=time_limit))
 
 
 def options(
@@ -606,35 +624,37 @@ def options(
     """Up to ``k`` diverse options within ``near_optimal`` of the best under ``concept``."""
     from detente.analysis.options import options_report
 
-    cs = _compiled(scenario)
-    _positive(k, "k", integer=True)
-    _choice(concept, CONCEPTS, "concept")
-    if isinstance(near_optimal, bool) or not isinstance(near_optimal, int | float):
-        raise TypeError(f"near_optimal: expected a number between 0 and 1, got {type(near_optimal).__name__}")
-    if not 0 <= near_optimal <= 1:
-        raise ValueError(f"near_optimal: must be between 0 and 1, got {near_optimal}")
-    _positive(time_limit, "time_limit")
-    return _options(
-        options_report(cs, concept=concept, k=k, near_optimal=near_optimal, time_limit=time_limit)
-    )
+    with _budget(time_limit):
+        cs = _compiled(scenario)
+        _positive(k, "k", integer=True)
+        _choice(concept, CONCEPTS, "concept")
+        if isinstance(near_optimal, bool) or not isinstance(near_optimal, int | float):
+            raise TypeError(
+                f"near_optimal: expected a number between 0 and 1, got {type(near_optimal).__name__}"
+            )
+        if not 0 <= near_optimal <= 1:
+            raise ValueError(f"near_optimal: must be between 0 and 1, got {near_optimal}")
+        return _options(
+            options_report(cs, concept=concept, k=k, near_optimal=near_optimal, time_limit=time_limit)
+        )
 
 
 def wedges(scenario: ScenarioLike, *, time_limit: float = 30.0) -> Wedges:
     """Offers that would split each coalition the scenario defines (none defined: no coalitions)."""
     from detente.analysis.coalitions import wedges as _wedges_fn
 
-    cs = _compiled(scenario)
-    _positive(time_limit, "time_limit")
-    return _wedges(_wedges_fn(cs, time_limit=time_limit))
+    with _budget(time_limit):
+        cs = _compiled(scenario)
+        return _wedges(_wedges_fn(cs, time_limit=time_limit))
 
 
 def diagnose(scenario: ScenarioLike, *, time_limit: float = 30.0) -> Diagnosis:
     """Whether a deal exists; if not, the smallest relaxations of red lines or reservations that open one."""
     from detente.analysis.diagnosis import diagnose as _diagnose
 
-    cs = _compiled(scenario)
-    _positive(time_limit, "time_limit")
-    return _diagnosis(cs, _diagnose(cs, time_limit=time_limit))
+    with _budget(time_limit):
+        cs = _compiled(scenario)
+        return _diagnosis(cs, _diagnose(cs, time_limit=time_limit))
 
 
 def analyze(
@@ -643,20 +663,21 @@ def analyze(
     """The whole deal analysis at once (what ``detente analyze`` prints)."""
     from detente.analysis.report import analyze as _analyze
 
-    cs = _compiled(scenario)
-    _choice(concept, CONCEPTS, "concept")
-    _positive(k, "k", integer=True)
-    _positive(time_limit, "time_limit")
-    r = _analyze(cs, concept=concept, k=k, time_limit=time_limit)
-    return Analysis(
-        zone_of_agreement=r.zone_of_agreement,
-        diagnosis=None if r.diagnosis is None else _diagnosis(cs, r.diagnosis),
-        frontier=None if r.frontier is None else _frontier(cs, r.frontier),
-        solutions={c: _solution(cs, s) for c, s in r.solutions.items()},
-        options=None if r.options is None else _options(r.options),
-        wedges=None if r.wedges is None else _wedges(r.wedges),
-        notes=tuple(r.notes),
-    )
+    with _budget(time_limit):
+        cs = _compiled(scenario)
+        _choice(concept, CONCEPTS, "concept")
+        _positive(k, "k", integer=True)
+        r = _analyze(cs, concept=concept, k=k, time_limit=time_limit)
+        return Analysis(
+            zone_of_agreement=r.zone_of_agreement,
+            diagnosis=None if r.diagnosis is None else _diagnosis(cs, r.diagnosis),
+            frontier=None if r.frontier is None else _frontier(cs, r.frontier),
+            solutions={c: _solution(cs, s) for c, s in r.solutions.items()},
+            options=None if r.options is None else _options(r.options),
+            wedges=None if r.wedges is None else _wedges(r.wedges),
+            notes=tuple(r.notes),
+            complete=r.complete,
+        )
 
 
 def plan_roadmap(
@@ -671,9 +692,9 @@ def plan_roadmap(
     stay at their status quo) or a :class:`Package` / :class:`Option` from another result."""
     from detente.roadmap import plan_roadmap as _plan
 
-    cs = _compiled(scenario)
-    c = _choices_array(cs, choices)
-    _choice(objective, OBJECTIVES, "objective")
-    _positive(max_phases, "max_phases", integer=True)
-    _positive(time_limit, "time_limit")
-    return _roadmap(cs, _plan(cs, c, objective=objective, max_phases=max_phases, time_limit=time_limit))
+    with _budget(time_limit):
+        cs = _compiled(scenario)
+        c = _choices_array(cs, choices)
+        _choice(objective, OBJECTIVES, "objective")
+        _positive(max_phases, "max_phases", integer=True)
+        return _roadmap(cs, _plan(cs, c, objective=objective, max_phases=max_phases, time_limit=time_limit))

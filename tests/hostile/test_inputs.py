@@ -259,13 +259,15 @@ def test_hostile_fixtures_are_small() -> None:
             assert path.stat().st_size < 10_000, path
 
 
-def test_too_many_parties_for_the_nash_product_is_refused() -> None:
-    parties = "".join(f"  - {{id: p{i}, name: P{i}}}\n" for i in range(150))
+def test_too_many_parties_for_the_leximin_stages_is_refused() -> None:
+    parties = "".join(f"  - {{id: p{i}, name: P{i}}}\n" for i in range(300))
     text = (
         "meta: {title: t}\nparties:\n" + parties + "moves:\n  - {id: m, name: M, owner: p0, category: c, "
         "options: [{id: a}, {id: b}]}\n"
     )
-    with pytest.raises(ScenarioError, match=r"many\.yaml:103:5: parties\[100\]: 150 parties; .*at most 100"):
+    with pytest.raises(
+        ScenarioError, match=r"many\.yaml:253:5: parties\[250\]: 300 parties; .*at most 250.*leximin"
+    ):
         parse_scenario(text, "many.yaml")
 
 

@@ -225,7 +225,10 @@ class _Masks:
 
 
 def _masks(cs: CompiledScenario) -> _Masks:
+    from detente.analysis.budget import charge_packages
+
     n = cs.n_outcomes
+    charge_packages(n)  # every package is tabulated: charged to the running command's work budget
     choices = np.stack(
         np.unravel_index(np.arange(n, dtype=np.int64), tuple(int(x) for x in cs.n_options)), axis=1
     )

@@ -19,7 +19,9 @@ so a party with small utilities keeps its resolution), U = max U_i the scale
   product, and only packages with ``g_i > tol · U_i`` for i ∈ S and ``g_i ≥ −tol · U_i`` for all i are
   candidates (no party below its disagreement point). When d = r and some package gives everyone a
   strictly positive gain this is exactly argmax Π(u_i − d_i) over acceptable packages. Tied: products
-  within a relative ``tol`` (Π ≥ (1 − tol) · best). No candidate → no Nash package (a note says why).
+  within a relative ``tol`` (Π ≥ (1 − tol) · best). Compared in log space (Σ_i w_i·log g_i), so any
+  number of parties works (a product of 150+ gains leaves the float range). No candidate → no Nash
+  package (a note says why).
 * **ks** (Kalai–Smorodinsky) — max min_{i∈S} (u_i − d_i)/(ideal_i − d_i) with ideal_i = max u_i over the
   acceptable packages; parties with ``ideal_i − d_i ≤ tol · U_i`` cannot gain and are left out of the min
   (their ratio is 0/0); if no party can gain, every package ties. Tied: ratios within ``tol`` (the
@@ -36,6 +38,7 @@ ratio and tie — those ties are only found when the concept runs on *all* accep
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,6 +102,24 @@ def egalitarian(ints: IntArray, grid: UtilityGrid, *, tol: float = TIE_TOLERANCE
     return ConceptChoice(rows.astype(np.int64), objective)
 
 
+#: Largest natural logarithm of a float (the Nash product is reported as a number up to this).
+LOG_FLOAT_MAX = math.log(np.finfo(np.float64).max)
+
+
+def nash_objective(log_product: float) -> tuple[float, list[str]]:
+    """The Nash product Π_i g_i^{w_i} from its logarithm Σ_i w_i·log g_i, with a note when it is beyond
+    the floating-point range (it is then reported as infinite, or as 0 when it underflows; the choice of
+    packages is made in log space and is not affected)."""
+    if log_product > LOG_FLOAT_MAX:
+        return math.inf, [
+            f"the Nash product is about 10^{log_product / math.log(10):.1f}: beyond floating point"
+        ]
+    value = math.exp(log_product)
+    if value == 0.0:
+        return 0.0, [f"the Nash product is about 10^{log_product / math.log(10):.1f}: below floating point"]
+    return value, []
+
+
 def nash(
     ints: IntArray,
     grid: UtilityGrid,
@@ -127,17 +148,18 @@ def nash(
             "no acceptable package gives every party that can gain a strictly positive gain over its "
             "disagreement point, so the Nash product is 0 everywhere"
         )
-    # product of gains normalised by each U_i (in [0, ~1]: no overflow), compared with a relative tolerance
+    # in log space: L = Σ_{i∈S} w_i·log(g_i / U_i) never overflows or underflows, whatever the number of
+    # parties (a product of 200 gains leaves the float range); ties are within a relative tolerance of
+    # the product: Π ≥ Π*·(1 − tol)  ⇔  L ≥ L* + log(1 − tol)
     parties = np.flatnonzero(can_gain)
     norm = grid.units * grid.scale
     w = np.ones(ints.shape[1]) if weights is None else np.asarray(weights, dtype=np.float64)
-    prod = np.ones(cand.size)
+    logs = np.zeros(cand.size)
     for i in parties:
-        prod *= (gains[cand, i] / norm[i]) ** w[i]
-    top_prod = float(prod.max())
-    rows = cand[prod >= top_prod * (1.0 - tol)]
-    best = float(top_prod * np.prod(grid.units[parties] ** w[parties]))
-    notes = []
+        logs += w[i] * np.log(gains[cand, i] / norm[i])
+    top_log = float(logs.max())
+    rows = cand[logs >= top_log + math.log1p(-tol)]
+    best, notes = nash_objective(top_log + float(np.sum(w[parties] * np.log(grid.units[parties]))))
     if not can_gain.all():
         left_out = int((~can_gain).sum())
         notes.append(

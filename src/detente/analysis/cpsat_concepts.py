@@ -62,12 +62,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.analysis.budget import WALL_STOP_NOTE, Budget
 from detente.analysis.cpsat_model import (
     PackageModel,
     build_package_model,
     integer_scale,
     new_solver,
-    wall_stopped,
 )
 from detente.analysis.results import CONCEPTS, Package, SolveResult
 from detente.errors import DetenteError
@@ -93,50 +93,8 @@ KS_RATIO_SCALE = 10_000
 #: Leximin stage k uses explicit k-subset sums when there are at most this many subsets, else ordered sums.
 LEXIMIN_SUBSETS = 200
 STOPPED = "stopped"
-WALL_STOP_NOTE = (
-    "wall-clock safety stop reached (the machine was much slower than the work budget assumes): "
-    "the answer is incomplete and may differ from run to run"
-)
 TIMEOUT_TIES = "work limit reached while listing tied packages"
 TIMEOUT_OPTIMUM = "work limit reached before the optimum was proven"
-
-
-@dataclass
-class Budget:
-    """Deterministic work budget shared by the successive solves of one call.
-
-    ``work`` is in CP-SAT deterministic time units (about a second each on an idle machine); every
-    solve gets what is left of it as ``max_deterministic_time`` and its measured deterministic time is
-    subtracted afterwards, so where a search stops never depends on the clock or the machine's load.
-    ``deadline`` is only a wall-clock safety stop (:func:`~detente.analysis.cpsat_model.safety_seconds`);
-    ``wall_stopped`` records that it fired (callers then mark the answer incomplete and say so).
-    """
-
-    work: float
-    deadline: float
-    wall_stopped: bool = False
-
-    @classmethod
-    def of(cls, work: float, *, wall: float | None = None) -> Budget:
-        """A budget of ``work`` units; the wall-clock safety stop starts now."""
-        from detente.analysis.cpsat_model import safety_seconds
-
-        return cls(float(work), time.perf_counter() + (safety_seconds(work) if wall is None else wall))
-
-    def wall_left(self) -> float:
-        return max(0.0, self.deadline - time.perf_counter())
-
-    def left(self) -> float:
-        return max(0.0, self.work)
-
-    def spend(self, units: float) -> None:
-        self.work -= float(units)
-
-    @property
-    def expired(self) -> bool:
-        if self.wall_left() <= 0.0:
-            self.wall_stopped = True
-        return self.work <= 0.0 or self.wall_stopped
 
 
 @dataclass
@@ -205,11 +163,10 @@ def solve(sm: ScaledModel, budget: Budget, *, seed: int = 0) -> tuple[int, cp_mo
     worker); returns (status, solver) and charges the solve's deterministic time to the budget."""
     from ortools.sat.python import cp_model
 
-    solver = new_solver(max(budget.left(), 1e-3), seed=seed, wall_limit=max(budget.wall_left(), 1e-3))
-    status = solver.solve(sm.model)
-    budget.spend(solver.response_proto.deterministic_time)
-    if wall_stopped(solver):
-        budget.wall_stopped = True
+    solver = new_solver(
+        max(budget.left(), 1e-3), seed=seed, wall_limit=max(budget.wall_left(), 1e-3), budget=budget
+    )
+    status = solver.solve(sm.model)  # charged to ``budget`` (its deterministic time; the safety stop)
     if status == cp_model.MODEL_INVALID:
         raise DetenteError(
             f"CP-SAT rejected the model ({sm.model.validate()}): utilities scaled by {sm.scale} may be too "
@@ -871,8 +828,12 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
     W, den = nash_exponents(cs)
     w_sum = float(W[S].sum()) / den
     # Π (g_i / scale)^{w_i} = exp(ln N / den − Σ w_i · ln scale), N = Π g_i^{W_i} (W = den · w)
-    objective = math.exp(math.log(search.best) / den - w_sum * math.log(sm.scale))
-    unit = float(sm.scale) ** w_sum
+    # in log space: with 150+ parties the product (and scale^Σw) leaves the float range
+    from detente.analysis.concepts import nash_objective
+
+    log_unit = w_sum * math.log(sm.scale)
+    objective, range_notes = nash_objective(math.log(search.best) / den - log_unit)
+    notes += range_notes
     W_S = [int(W[i]) for i in S]
     tied = [
         key for key in search.visited if math.prod(g**w for g, w in zip(key, W_S, strict=True)) == search.best
@@ -882,7 +843,7 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
         if search.bound is not None:
             # bound ≥ Σ W_i z_i ≥ C·ln N − Σ W_i for the optimum N = Π g_i^{W_i}
             log_n = (search.bound + sum(W_S)) / NASH_LOG_SCALE
-            gap = max(0.0, math.exp(log_n / den) / unit - objective)
+            gap = max(0.0, nash_objective(log_n / den - log_unit)[0] - objective)
         notes.append("work limit reached before optimality was proven")
         return _result(
             cs,

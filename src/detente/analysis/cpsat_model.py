@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,7 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
+    from detente.analysis.budget import Budget
     from detente.model.compiled import CompiledScenario
 
 MAX_DECIMALS = 6
@@ -121,6 +122,9 @@ def build_package_model(
         rounding_error += err[cs.offsets[k] : cs.offsets[k + 1]].max(axis=0)
     int_res = np.asarray([math.ceil(r * s - 1e-7) for r in cs.reservation], dtype=np.int64)
 
+    from detente.analysis.budget import charge_model
+
+    charge_model(cs.n_total_options * (cs.n_parties + 1) + sum(int(c.options.size) for c in cs.constraints))
     m = cp_model.CpModel()
     x: list[list[cp_model.IntVar]] = []
     for k in range(cs.n_moves):
@@ -169,40 +173,74 @@ def build_package_model(
 #: CP-SAT workers. One worker with a fixed seed and a deterministic time limit is fully deterministic
 #: (several workers race, so their answer can depend on machine load).
 WORKERS = 1
-#: The wall-clock safety stop is this many times the deterministic budget (plus :data:`SAFETY_MARGIN` s):
-#: it only fires on a machine several times slower than the reference, and then the answer says so.
-SAFETY_FACTOR = 10.0
-SAFETY_MARGIN = 10.0
 
 
 def safety_seconds(work: float) -> float:
-    """Wall-clock safety stop (seconds) for a deterministic budget of ``work`` units."""
-    return SAFETY_FACTOR * float(work) + SAFETY_MARGIN
+    """Wall-clock safety stop (seconds) for a deterministic budget of ``work`` units
+    (:func:`detente.analysis.budget.safety_seconds`)."""
+    from detente.analysis.budget import safety_seconds as command_safety
+
+    return command_safety(work)
 
 
 def new_solver(
-    time_limit: float = 30.0, *, workers: int = WORKERS, seed: int = 0, wall_limit: float | None = None
+    time_limit: float = 30.0,
+    *,
+    workers: int = WORKERS,
+    seed: int = 0,
+    wall_limit: float | None = None,
+    budget: Budget | None = None,
 ) -> cp_model.CpSolver:
     """A deterministic CP-SAT solver: fixed ``seed``, ``workers`` threads (1 by default: deterministic)
     and a **deterministic** time limit of ``time_limit`` work units (CP-SAT's ``max_deterministic_time``,
     about one second each on an idle machine) so the answer never depends on the clock or the load.
-    ``wall_limit`` (default :func:`safety_seconds`) is only a safety stop."""
-    from ortools.sat.python import cp_model
+    ``wall_limit`` (default :func:`safety_seconds`) is only a safety stop.
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_deterministic_time = float(time_limit)
-    solver.parameters.max_time_in_seconds = float(
-        safety_seconds(time_limit) if wall_limit is None else wall_limit
-    )
+    Every solve of the returned solver is charged to ``budget`` (default: the running command's,
+    :mod:`detente.analysis.budget`), and inside a command both limits are capped by what the command
+    has left, so no solver can outlive the command's budget or its safety stop."""
+    from detente.analysis.budget import active, solver_limits
+
+    charged = budget if budget is not None else active()
+    work, wall = solver_limits(time_limit)
+    if charged is not None:
+        work, wall = max(1e-3, min(work, charged.left())), max(1e-3, min(wall, charged.wall_left()))
+    solver = _charged_solver_class()(charged)
+    solver.parameters.max_deterministic_time = float(work)
+    solver.parameters.max_time_in_seconds = float(wall if wall_limit is None else min(wall, wall_limit))
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     return solver
 
 
+_CHARGED: list[type] = []
+
+
+def _charged_solver_class() -> type:
+    """A :class:`cp_model.CpSolver` whose every solve is charged to a budget (built once, lazily, so
+    importing this module does not import OR-Tools)."""
+    if not _CHARGED:
+        from ortools.sat.python import cp_model
+
+        class ChargedSolver(cp_model.CpSolver):  # type: ignore[misc]
+            def __init__(self, budget: Budget | None) -> None:
+                super().__init__()
+                self._budget = budget
+
+            def solve(self, model: Any, solution_callback: Any = None) -> Any:
+                status = super().solve(model, solution_callback)
+                if self._budget is not None:
+                    self._budget.charge_solver(self)
+                return status
+
+            Solve = solve
+
+        _CHARGED.append(ChargedSolver)
+    return _CHARGED[0]
+
+
 def wall_stopped(solver: cp_model.CpSolver) -> bool:
     """Whether the last solve ended on the wall-clock safety stop rather than on its work budget."""
-    params = solver.parameters
-    dtime = solver.response_proto.deterministic_time
-    return bool(
-        solver.wall_time >= 0.98 * params.max_time_in_seconds and dtime < params.max_deterministic_time
-    )
+    from detente.analysis.budget import solver_wall_stopped
+
+    return solver_wall_stopped(solver)

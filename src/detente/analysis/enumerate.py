@@ -295,8 +295,11 @@ def iter_packages(
     check_cols = [n_p + c for c in mixed]
     lo_mixed, hi_mixed = lo[mixed], hi[mixed]
 
+    from detente.analysis.budget import charge_packages
+
     for start in range(0, n_high, rows_per_chunk):
         rows = np.arange(start, min(n_high, start + rows_per_chunk), dtype=np.int64)
+        charge_packages(rows.shape[0] * low.shape[0])  # to the running command's work budget
         high = np.zeros((rows.shape[0], n_col), dtype=np.int64)
         if high_moves:
             for k, (stride, n) in enumerate(zip(high_strides, high_n, strict=True)):

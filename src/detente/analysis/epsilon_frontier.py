@@ -31,9 +31,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from detente.analysis.budget import WALL_STOP_NOTE, Budget
 from detente.analysis.cpsat_concepts import (
-    WALL_STOP_NOTE,
-    Budget,
     ScaledModel,
     has_solution,
     scaled_model,
@@ -111,8 +110,13 @@ def _sweep_two(
         eps = _int_utilities(s, choices)[1] + 1
 
 
-def _extreme(cs: CompiledScenario, i: int, budget: Budget) -> np.ndarray | None:
-    """Party i's extreme point: max u_i, then max Σ_j u_j among those (nondominated), or None."""
+def _extreme(
+    cs: CompiledScenario, i: int, budget: Budget, known: dict[int, np.ndarray | None] | None = None
+) -> np.ndarray | None:
+    """Party i's extreme point: max u_i, then max Σ_j u_j among those (nondominated), or None.
+    ``known`` caches the proven extreme points of one frontier search (each is solved once)."""
+    if known is not None and i in known:
+        return known[i]
     from ortools.sat.python import cp_model
 
     s = scaled_model(cs)
@@ -124,11 +128,14 @@ def _extreme(cs: CompiledScenario, i: int, budget: Budget) -> np.ndarray | None:
     s.model.clear_objective()
     s.model.maximize(sum(s.pm.u))
     status, solver = solve(s, budget)
-    return s.pm.choices(solver) if status == cp_model.OPTIMAL else None
+    found = s.pm.choices(solver) if status == cp_model.OPTIMAL else None
+    if known is not None and found is not None:
+        known[i] = found
+    return found
 
 
 def _search_many(
-    cs: CompiledScenario, budget: Budget, limit: int
+    cs: CompiledScenario, budget: Budget, limit: int, known: dict[int, np.ndarray | None] | None = None
 ) -> tuple[list[np.ndarray], bool, bool, ScaledModel]:
     """P-party domination-avoiding search, seeded with every party's extreme point (so even a
     truncated frontier spans each party's full range). Returns (packages, complete, truncated, model)."""
@@ -155,7 +162,7 @@ def _search_many(
     for i in range(cs.n_parties):
         if budget.expired:
             break
-        c = _extreme(cs, i, budget)
+        c = _extreme(cs, i, budget, known)
         if c is not None:
             exclude(c)
     while True:
@@ -181,16 +188,17 @@ def frontier_cpsat(cs: CompiledScenario, *, budget: int = 2000, time_limit: floa
 
     started = time.perf_counter()
     clock = Budget.of(time_limit)
+    extremes: dict[int, np.ndarray | None] = {}
     if cs.n_parties == 2:
         method = "cp-sat+epsilon-constraint"
         found, complete, truncated, sm = _sweep_two(cs, clock, budget)
     else:
         method = "cp-sat+domination-cuts"
-        found, complete, truncated, sm = _search_many(cs, clock, budget)
+        found, complete, truncated, sm = _search_many(cs, clock, budget, extremes)
     if not complete:  # a frontier cut short still lists every party's extreme point
         seen = {_int_utilities(sm, c) for c in found}
         for i in range(cs.n_parties):
-            c = _extreme(cs, i, clock)
+            c = _extreme(cs, i, clock, extremes)
             if c is not None and _int_utilities(sm, c) not in seen:
                 seen.add(_int_utilities(sm, c))
                 found.append(c)

@@ -317,6 +317,30 @@ def options_report(
     if not 1 <= d <= len(moves):
         where = f"pillar '{pillar}'" if pillar else "the scenario"
         raise DetenteError(f"min_diff_moves must be between 1 and {len(moves)} (moves in {where}), got {d}")
+    from detente.analysis.budget import recall, remember
+
+    key = ("options", concept, k, d, pillar, near_optimal, method)
+    known = recall(
+        key, cs
+    )  # the same options already found by this command (e.g. analyze, then a brief annex)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
+    out = _options_report(cs, concept, k, d, moves, pillar, near_optimal, time_limit, method)
+    remember(key, cs, out)
+    return out
+
+
+def _options_report(
+    cs: CompiledScenario,
+    concept: str,
+    k: int,
+    d: int,
+    moves: IntArray,
+    pillar: str | None,
+    near_optimal: float,
+    time_limit: float,
+    method: str,
+) -> OptionsOutput:
     start = time.perf_counter()
     use_enum = method == "enumeration" or (method == "auto" and cs.n_outcomes <= AUTO_ENUMERATION_OUTCOMES)
     if use_enum:
@@ -561,19 +585,25 @@ def _solver(time_limit: float, concept: str, *, first: bool, parties: int = 1) -
 def _exact_first(
     cs: CompiledScenario, concept: str, ideal: FloatArray | None, gainers: BoolArray, time_limit: float
 ) -> tuple[IntArray, float] | None:
-    """The concept's optimum when proven: for Nash by the method the dispatcher picks for large spaces
-    (the HiGHS cutting-plane loop, CP-SAT when it hands over), else by
-    :func:`detente.analysis.cpsat_concepts.solve_cpsat`."""
+    """The concept's optimum when proven: the command's own solution when it has one (``analyze``
+    solved it already), else by the method the dispatcher picks for large spaces (the HiGHS MILP for
+    welfare, egalitarian and KS; the HiGHS cutting-plane loop for Nash, CP-SAT when it hands over)."""
+    from detente.analysis.budget import recall
     from detente.analysis.cpsat_concepts import solve_cpsat
     from detente.analysis.dispatch import large_method
     from detente.errors import DetenteError
 
+    res = recall(("solve", concept, "auto"), cs)  # already solved by this command (e.g. ``analyze``)
     try:
-        res = None
-        if concept == "nash" and large_method(cs, "nash").method == "milp":
-            from detente.analysis.milp_nash import solve_nash_milp
+        if res is None and large_method(cs, concept).method == "milp":
+            if concept == "nash":
+                from detente.analysis.milp_nash import solve_nash_milp
 
-            res = solve_nash_milp(cs, time_limit=max(0.1, time_limit), tie_limit=1)
+                res = solve_nash_milp(cs, time_limit=max(0.1, time_limit), tie_limit=1)
+            else:
+                from detente.analysis.milp import solve_milp
+
+                res = solve_milp(cs, concept, time_limit=max(0.1, time_limit))
         if res is None:
             res = solve_cpsat(cs, concept, time_limit=max(0.1, time_limit), tie_limit=1)  # type: ignore[arg-type]
     except DetenteError:

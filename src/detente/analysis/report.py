@@ -1,23 +1,31 @@
 """The combined deal analysis of a scenario (``detente analyze``; consumed by the brief).
 
-:func:`analyze` runs, once and in this order:
+:func:`analyze` walks the package space once, in this order, and every step reuses what the earlier
+ones found:
 
-1. **zone of agreement** — whether any package is acceptable to every party
-   (:func:`detente.analysis.solve.is_zone_of_agreement`); when none is, the **diagnosis**
+1. **frontier** — the Pareto frontier of the acceptable packages
+   (:func:`detente.analysis.solve.frontier`; ``auto``, with a point budget of
+   :data:`REPORT_FRONTIER_POINTS` on large spaces): its size, whether it is exact, each party's utility
+   range on it and a few representative packages (farthest-point sampling, seeded);
+2. **solutions** — every bargaining concept (nash, ks, egalitarian, welfare) with its method,
+   optimality and gap (:func:`detente.analysis.solve.solve_all`: one enumeration or one frontier for
+   all four on small scenarios, one optimizer per concept on large ones); each concept is solved once
+   per command and later steps (options, the brief's annex) reuse it
+   (:func:`detente.analysis.budget.recall`);
+3. **zone of agreement** — read off steps 1–2 (any package they list is acceptable to every party; a
+   complete empty frontier proves there is none); only when they do not tell is it checked on its own
+   (:func:`detente.analysis.solve.is_zone_of_agreement`). When there is none, the **diagnosis**
    (:func:`detente.analysis.diagnosis.diagnose`) says which red lines / reservation values block a deal;
-2. **frontier** — the Pareto frontier of the acceptable packages
-   (:func:`detente.analysis.solve.frontier`; enumeration up to the ``auto`` enumeration threshold, which
-   also counts the acceptable packages, else ``auto``): its size, whether it is exact, each party's utility range
-   on it and a few representative packages (farthest-point sampling, seeded);
-3. **solutions** — every bargaining concept (nash, ks, egalitarian, welfare) with its method,
-   optimality and gap (:func:`detente.analysis.solve.solve_all`: one enumeration for all four on small
-   scenarios, CP-SAT per concept on large ones);
-4. **options** for principals under ``concept`` (:func:`detente.analysis.options.options_report`);
+4. **options** for principals under ``concept`` (:func:`detente.analysis.options.options_report`;
+   option 1 is the concept's solution from step 2);
 5. **wedges** for every coalition (:func:`detente.analysis.coalitions.wedges`).
 
 A step that cannot run (e.g. no exact frontier method for a very large scenario) is recorded in
-``notes`` instead of failing the whole analysis. ``time_limit`` is the CP-SAT limit of each step
-(each concept gets its own). The JSON document is :class:`AnalyzeOutput` (``detente schema analyze``).
+``notes`` instead of failing the whole analysis. ``time_limit`` is **one** deterministic work budget for
+the whole analysis (:mod:`detente.analysis.budget`), shared among the steps, with one wall-clock
+safety stop; the same input and time limit give the same document on an idle and on a busy machine
+unless the safety stop fires, and then ``complete`` is False and the notes say so. The JSON document is
+:class:`AnalyzeOutput` (``detente schema analyze``).
 """
 
 from __future__ import annotations
@@ -40,7 +48,7 @@ if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
 
 #: Steps of :func:`analyze`, in order (for progress displays).
-STEPS: tuple[str, ...] = ("zone of agreement", "frontier", "solutions", "options", "wedges")
+STEPS: tuple[str, ...] = ("frontier", "solutions", "zone of agreement", "options", "wedges")
 REPRESENTATIVES = 8
 #: Point budget of the frontier search in :func:`analyze` (each party's extreme point comes first, and
 #: every solution concept's Pareto-optimal package is added): a deterministic summary, marked incomplete.
@@ -118,6 +126,11 @@ class AnalyzeOutput(BaseModel):
     options: OptionsOutput | None
     wedges: WedgesOutput | None
     notes: list[str] = Field(default_factory=list)
+    complete: bool = Field(
+        default=True,
+        description="False when the wall-clock safety stop fired: some steps are incomplete or skipped "
+        "(their answers say so); otherwise the document depends only on the input and the time limit.",
+    )
     seconds: float
 
 
@@ -179,6 +192,7 @@ class AnalysisReport:
     options: OptionsOutput | None
     wedges: WedgesOutput | None
     notes: list[str] = field(default_factory=list)
+    complete: bool = True
     seconds: float = 0.0
 
     def output(self, cs: CompiledScenario) -> AnalyzeOutput:
@@ -194,6 +208,7 @@ class AnalysisReport:
             options=self.options,
             wedges=self.wedges,
             notes=list(self.notes),
+            complete=self.complete,
             seconds=self.seconds,
         )
 
@@ -227,6 +242,16 @@ def _with_solution_points(fr: FrontierResult, solutions: dict[str, SolveResult])
     return dataclasses.replace(fr, packages=kept, notes=[*fr.notes, note])
 
 
+def _zone_from_frontier(fr: FrontierResult | None) -> bool | None:
+    """A zone of agreement exists when the frontier lists a package; none exists when a complete
+    frontier is empty; None when the frontier does not tell (the zone is then checked on its own)."""
+    if fr is None:
+        return None
+    if fr.packages:
+        return True
+    return False if fr.exact and not fr.truncated else None
+
+
 def analyze(
     cs: CompiledScenario,
     *,
@@ -237,7 +262,14 @@ def analyze(
     progress: Callable[[str], None] | None = None,
 ) -> AnalysisReport:
     """Run the whole deal analysis once (module docstring). ``progress(step)`` is called before each
-    step in :data:`STEPS` (the CLI shows a progress display with it)."""
+    step in :data:`STEPS` (the CLI shows a progress display with it).
+
+    ``time_limit`` is **one** work budget for the whole analysis (:mod:`detente.analysis.budget`; the
+    running command's when called inside one): each step gets an even share of what is left when it
+    starts (unused work passes on), and one wall-clock safety stop covers them all. When it fires, the
+    steps not yet started are skipped, the report says so and ``complete`` is False.
+    """
+    from detente.analysis.budget import SKIPPED_NOTE, WALL_STOP_NOTE, command_budget, step_budget
     from detente.analysis.coalitions import wedges
     from detente.analysis.options import options_report
     from detente.analysis.solve import frontier, is_zone_of_agreement, solve_all
@@ -251,50 +283,81 @@ def analyze(
         if progress is not None:
             progress(name)
 
-    step(STEPS[0])
-    zone: bool | None
-    try:
-        zone = is_zone_of_agreement(cs, time_limit=time_limit)
-    except DetenteError as exc:
-        zone = None
-        notes.append(f"zone of agreement: {exc}")
-    diagnosis = None
-    if zone is False:
-        from detente.analysis.diagnosis import diagnose
+    with command_budget(time_limit) as total:
 
-        diagnosis = diagnose(cs, time_limit=time_limit)
+        def stopped(name: str) -> bool:
+            if total.expired and total.wall_stopped:
+                notes.append(f"{name}: {SKIPPED_NOTE}")
+                return True
+            return False
 
-    step(STEPS[1])
-    fr = None
-    if zone is not False:
-        try:
-            # enumeration is the cheapest exact method on small scenarios (and counts the acceptable ones)
-            fr = frontier(cs, time_limit=time_limit, points=REPORT_FRONTIER_POINTS)
-        except DetenteError as exc:
-            notes.append(f"frontier: {exc}")
+        # frontier and solutions first: any package they find proves a zone of agreement, so the
+        # zone needs a solve of its own only when neither finds one (one pass over the package space)
+        step(STEPS[0])
+        fr = None
+        with step_budget(total.share(4)) as part:
+            try:
+                fr = frontier(cs, time_limit=part.left(), points=REPORT_FRONTIER_POINTS)
+            except DetenteError as exc:
+                notes.append(f"frontier: {exc}")
+        zone = _zone_from_frontier(fr)
 
-    step(STEPS[2])
-    solutions: dict[str, SolveResult] = {}
-    if zone is not False:
-        try:
-            solutions = solve_all(cs, time_limit=time_limit)
-        except DetenteError as exc:
-            notes.append(f"solutions: {exc}")
+        step(STEPS[1])
+        solutions: dict[str, SolveResult] = {}
+        if zone is not False and not stopped("solutions"):
+            with step_budget(total.share(3)) as part:
+                try:
+                    solutions = solve_all(cs, time_limit=part.left())
+                except DetenteError as exc:
+                    notes.append(f"solutions: {exc}")
+        if zone is None and any(r.packages for r in solutions.values()):
+            zone = True
 
-    if fr is not None and solutions:
-        fr = _with_solution_points(fr, solutions)
-    if fr is not None and not fr.exact:
-        import dataclasses
+        step(STEPS[2])
+        if zone is None and not stopped("zone of agreement"):
+            with step_budget(total.share(3)) as part:
+                try:
+                    zone = is_zone_of_agreement(cs, time_limit=part.left())
+                except DetenteError as exc:
+                    notes.append(f"zone of agreement: {exc}")
+        diagnosis = None
+        if zone is False:
+            fr, solutions = None, {}
+            if not stopped("diagnosis"):
+                from detente.analysis.diagnosis import diagnose
 
-        fr = dataclasses.replace(fr, notes=[*fr.notes, INCOMPLETE_RANGES])
+                with step_budget(total.share(3)) as part:
+                    diagnosis = diagnose(cs, time_limit=part.left())
 
-    step(STEPS[3])
-    opts = None
-    if zone is not False:
-        opts = options_report(cs, concept=concept, k=k, near_optimal=near_optimal, time_limit=time_limit)
+        if fr is not None and solutions:
+            fr = _with_solution_points(fr, solutions)
+        if fr is not None and not fr.exact:
+            import dataclasses
 
-    step(STEPS[4])
-    wd = wedges(cs, time_limit=time_limit) if cs.coalitions else None
+            fr = dataclasses.replace(fr, notes=[*fr.notes, INCOMPLETE_RANGES])
+
+        step(STEPS[3])
+        opts = None
+        if zone is not False and not stopped("options"):
+            with step_budget(total.share(2)) as part:
+                opts = options_report(
+                    cs, concept=concept, k=k, near_optimal=near_optimal, time_limit=part.left()
+                )
+            if total.wall_stopped:
+                opts = opts.model_copy(
+                    update={"optimal": False, "complete": False, "notes": [*opts.notes, WALL_STOP_NOTE]}
+                )
+
+        step(STEPS[4])
+        wd = None
+        if cs.coalitions and not stopped("wedges"):
+            with step_budget(total.share(1)) as part:
+                wd = wedges(cs, time_limit=part.left())
+            if total.wall_stopped:
+                wd = wd.model_copy(update={"notes": [*wd.notes, WALL_STOP_NOTE]})
+        complete = not total.wall_stopped
+        if not complete:
+            notes.append(WALL_STOP_NOTE)
     return AnalysisReport(
         zone_of_agreement=zone,
         diagnosis=diagnosis,
@@ -303,5 +366,6 @@ def analyze(
         options=opts,
         wedges=wd,
         notes=notes,
+        complete=complete,
         seconds=time.perf_counter() - start,
     )

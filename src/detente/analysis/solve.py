@@ -321,10 +321,29 @@ def solve_all(
     time_limit: float = 30.0,
 ) -> dict[str, SolveResult]:
     """Several concepts: one enumeration or one frontier for all of them when the space allows it,
-    else each concept by its optimizer (:func:`~detente.analysis.dispatch.choose_method`)."""
+    else each concept by its optimizer (:func:`~detente.analysis.dispatch.choose_method`).
+
+    ``time_limit`` is one work budget for all of them (:mod:`detente.analysis.budget`): each concept
+    gets an even share of what is left. Inside a command, a concept the command already solved is
+    returned as it was (never solved twice)."""
+    from detente.analysis.budget import recall, remember
+
     _check(None, method)
     for c in concepts:
         _check(c, method)
+    # inside a command, a concept already solved (same scenario, same method) is not solved again
+    known = {c: recall(("solve", c, method), cs) for c in concepts}
+    if all(r is not None for r in known.values()):
+        return {c: r for c, r in known.items() if r is not None}
+    found = _solve_all(cs, method=method, limit=limit, concepts=concepts, time_limit=time_limit)
+    for c, r in found.items():
+        remember(("solve", c, method), cs, r)
+    return found
+
+
+def _solve_all(
+    cs: CompiledScenario, *, method: str, limit: int, concepts: tuple[str, ...], time_limit: float
+) -> dict[str, SolveResult]:
     family = choose_method(cs, "welfare").method if method == "auto" else method
     if family in ("enumeration", "dp"):
         found = _exact_family(cs, family, concepts, limit, budgeted=method == "auto")
@@ -332,10 +351,15 @@ def solve_all(
             return found
         if method == "auto":
             family = "fallback"
+    from detente.analysis.budget import Budget, step_budget
+
+    # one budget for all the concepts: each gets an even share of what is left (unused work passes on)
+    whole = Budget.of(time_limit)
     out: dict[str, SolveResult] = {}
-    for c in concepts:
+    for n, c in enumerate(concepts):
         how = large_method(cs, c).method if family == "fallback" or method == "auto" else method
-        out[c] = _optimize(cs, c, how, time_limit)
+        with step_budget(whole.share(len(concepts) - n)) as part:
+            out[c] = _optimize(cs, c, how, part.left())
     return out
 
 
@@ -387,8 +411,15 @@ def solve(
     (``auto``: :func:`~detente.analysis.dispatch.choose_method`). With no acceptable package the result
     has ``packages=[]`` and a note. ``time_limit`` is the optimizers' deterministic work budget.
     """
+    from detente.analysis.budget import recall, remember
+
     _check(concept, method)
+    known = recall(("solve", concept, method), cs)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
     chosen = choose_method(cs, concept).method if method == "auto" else method
     if chosen in ("milp", "cp-sat"):
-        return _optimize(cs, concept, chosen, time_limit)
+        result = _optimize(cs, concept, chosen, time_limit)
+        remember(("solve", concept, method), cs, result)
+        return result
     return solve_all(cs, method=method, concepts=(concept,), time_limit=time_limit)[concept]

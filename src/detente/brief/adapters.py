@@ -64,6 +64,8 @@ class AnalysisFacts:
     wedges: list[Risk] = field(default_factory=list)
     extra_charts: list[Chart] = field(default_factory=list)
     unavailable: list[str] = field(default_factory=list)
+    #: The concept that ranked ``options`` (welfare when the requested one found none).
+    options_concept: str | None = None
 
 
 def analysis_facts(
@@ -126,6 +128,7 @@ def analysis_facts(
         wedges=wedge_risks,
         extra_charts=wedge_charts,
         unavailable=unavailable,
+        options_concept=None if rep is None else rep.concept,
     )
 
 

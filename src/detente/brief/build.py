@@ -8,6 +8,7 @@ derives the bottom line, the risks and the charts from those results. Rendering 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ from detente.brief.model import (
 )
 
 if TYPE_CHECKING:
+    from detente.analysis.budget import Budget
     from detente.analysis.options import OptionForPrincipals
     from detente.model.compiled import CompiledScenario
 
@@ -50,7 +52,8 @@ class BriefOptions:
     solution concept that ranks them. ``packages``: extra packages to brief as options,
     ``(title, {move id: option id})``; moves not named stay at their status quo. ``seed``/``samples``:
     the Monte-Carlo draw for robustness. ``roadmaps``: sequence each acceptable option.
-    ``time_limit``: seconds for each exact analysis (CP-SAT) call; ``roadmap_time_limit``: per roadmap.
+    ``time_limit``: the work budget of the whole brief (work units, about a second each; deterministic;
+    see :func:`build_brief`); ``roadmap_time_limit``: at most this much per roadmap.
     ``robustness``: add the sensitivity tornado and the robust–efficient trade-off to the annex;
     ``played_out``: add the recommended option played out (simulated talks, implementation game; slow:
     about a minute and a half on the flagship); ``forecast``: add "where talks are heading" to the annex; ``ledger``: a ledger file whose
@@ -63,7 +66,7 @@ class BriefOptions:
     seed: int = 0
     samples: int = 2000
     roadmaps: bool = True
-    time_limit: float = 20.0
+    time_limit: float = 40.0
     roadmap_time_limit: float = 5.0
     forecast: bool = True
     robustness: bool = True
@@ -103,21 +106,37 @@ def _question(cs: CompiledScenario) -> str:
 def build_brief(
     cs: CompiledScenario, *, progress: ProgressFn | None = None, options: BriefOptions | None = None
 ) -> BriefData:
-    """Build everything the brief shows for ``cs`` (see the module docstring)."""
+    """Build everything the brief shows for ``cs`` (see the module docstring).
+
+    ``options.time_limit`` is one work budget for the whole brief (the running command's when called
+    inside one; :mod:`detente.analysis.budget`): the analysis gets half of it, each roadmap an even
+    share of what is left (at most ``roadmap_time_limit``), the annex sections the rest. The annex
+    reuses the analysis's solutions and options instead of solving them again."""
+    from detente.analysis.budget import command_budget
+
     opts = options or BriefOptions()
+    with command_budget(opts.time_limit) as whole:
+        return _build_brief(cs, progress, opts, whole)
+
+
+def _build_brief(
+    cs: CompiledScenario, progress: ProgressFn | None, opts: BriefOptions, whole: Budget
+) -> BriefData:
+    from detente.analysis.budget import SKIPPED_NOTE, step_budget
 
     step = _Steps(progress, opts.n_options if opts.roadmaps else 0)
     step("Reading the scenario")
     s = cs.scenario
     parties = facts.party_infos(cs)
 
-    found = analysis_facts(
-        cs,
-        n_options=opts.n_options,
-        concept=opts.concept,
-        time_limit=opts.time_limit,
-        progress=lambda name: step(f"Analysis: {name}"),
-    )
+    with step_budget(whole.share(2)) as part:
+        found = analysis_facts(
+            cs,
+            n_options=opts.n_options,
+            concept=opts.concept,
+            time_limit=part.left(),
+            progress=lambda name: step(f"Analysis: {name}"),
+        )
     cards = _option_cards(cs, found, opts)
     assessed = robust.assess(
         cs, [cs.choices_from_ids(c.choices) for c in cards], seed=opts.seed, samples=opts.samples
@@ -128,12 +147,16 @@ def build_brief(
 
     plans: dict[str, Any] = {}
     risk_list: list[Risk] = []
-    if opts.roadmaps:
-        for card in cards:
-            if not card.acceptable:
-                continue
+    skipped: list[str] = []  # what the command's wall-clock safety stop cut (said in the brief)
+    if opts.roadmaps and whole.expired and whole.wall_stopped:
+        skipped.append(f"roadmaps: {SKIPPED_NOTE}")
+    elif opts.roadmaps:
+        to_plan = [card for card in cards if card.acceptable]
+        for n, card in enumerate(to_plan):
             step(f"Sequencing {card.title}")
-            rm = roadmap_for(cs, cs.choices_from_ids(card.choices), time_limit=opts.roadmap_time_limit)
+            with step_budget(whole.share(len(to_plan) - n + 1)) as part:
+                limit = max(1e-3, min(opts.roadmap_time_limit, part.left()))
+                rm = roadmap_for(cs, cs.choices_from_ids(card.choices), time_limit=limit)
             if isinstance(rm, Exception):
                 card.roadmap_error = str(rm)
                 risk_list.append(
@@ -195,8 +218,19 @@ def build_brief(
     from detente.brief import extras
 
     extra = []
+    if whole.expired and whole.wall_stopped:  # the annex's extra sections are skipped, with a note
+        opts = dataclasses.replace(opts, robustness=False, played_out=False, forecast=False)
+        skipped.append(f"annex sections (robustness, played out, forecast): {SKIPPED_NOTE}")
+    data.unavailable = [*data.unavailable, *skipped]
+    first = [
+        (f"option 1 ({opts.concept})", c.option.array(cs))
+        for c in found.options
+        if c.option.rank == 1 and found.options_concept == opts.concept
+    ]
     if opts.robustness:
-        found_robustness = extras.robustness_section(cs, concept=opts.concept, seed=opts.seed)
+        found_robustness = extras.robustness_section(
+            cs, concept=opts.concept, seed=opts.seed, packages=first[:1] or None
+        )
         if found_robustness is not None:
             extra.append(found_robustness[0])
             data.charts.extend(found_robustness[1])

@@ -7,14 +7,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from detente.brief.model import AnnexSection, Chart
-from detente.model.compiled import CompiledScenario
+from detente.model.compiled import CompiledScenario, IntArray
 
 
 def robustness_section(
-    cs: CompiledScenario, *, concept: str = "nash", seed: int = 0, draws: int = 20_000
+    cs: CompiledScenario,
+    *,
+    concept: str = "nash",
+    seed: int = 0,
+    draws: int = 20_000,
+    packages: list[tuple[str, IntArray]] | None = None,
 ) -> tuple[AnnexSection, list[Chart]] | None:
     """The sensitivity tornado and the robust–efficient trade-off (``detente robustness --most-robust``,
-    ``detente sensitivity``), or None when no judgment is uncertain."""
+    ``detente sensitivity``), or None when no judgment is uncertain. ``packages``: the recommended
+    option as ``[(label, choices)]`` when the caller already has it (the brief passes the analysis's
+    option 1, so it is not searched again); default: option 1 of the options report."""
     from detente.brief.charts import figure_svg
     from detente.uncertainty.brief import brief_material
     from detente.uncertainty.charts import tornado_figure, tradeoff_figure
@@ -25,7 +32,7 @@ def robustness_section(
     if uncertainty_of(cs).n_inputs == 0:
         return None
     sens = sensitivity(cs, concept=concept, seed=seed, break_evens=False)
-    rob = robustness(cs, concept=concept, draws=draws, seed=seed, most_robust=True, k=1)
+    rob = robustness(cs, packages=packages, concept=concept, draws=draws, seed=seed, most_robust=True, k=1)
     material = brief_material(cs, concept=concept, seed=seed, sens=sens, rob=rob)
     charts = [
         Chart(

@@ -19,6 +19,7 @@ from detente.cli.common import (
     FormatOption,
     OutputFormat,
     ScenarioArg,
+    budgeted,
     console,
     emit_json,
     err_console,
@@ -67,7 +68,7 @@ TimeLimitOption = Annotated[
         min=0.1,
         max=MAX_SECONDS,
         callback=finite,
-        help="Work budget per exact step, in solver work units (about a second each on an idle machine; deterministic, not the clock).",
+        help="Work budget of the whole command, in work units (about a second each on an idle machine; deterministic, not the clock); multi-step commands share it among their steps. A wall-clock safety stop (6× plus 8 s) marks the answer incomplete if it fires.",
     ),
 ]
 
@@ -404,12 +405,24 @@ def analyze(
 
     Example: [bold]detente analyze scenarios/korea-2019.yaml --top 4[/]
     """
+    with budgeted(time_limit):
+        cs = load_compiled(file)
+        rep = _analyze_with_progress(cs, concept, top, time_limit)
+    if format is OutputFormat.json:
+        emit_json(rep.to_json(cs))
+        return
+    _print_analysis(cs, rep, detail)
+
+
+def _analyze_with_progress(
+    cs: CompiledScenario, concept: Concept, top: int, time_limit: float
+) -> AnalysisReport:
+    """:func:`detente.analysis.report.analyze` with a progress display of its steps on stderr."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from detente.analysis.report import STEPS
     from detente.analysis.report import analyze as run
 
-    cs = load_compiled(file)
     with Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -431,10 +444,7 @@ def analyze(
 
         rep = run(cs, concept=concept.value, k=top, time_limit=time_limit, progress=advance)
         progress.update(task, completed=len(STEPS))
-    if format is OutputFormat.json:
-        emit_json(rep.to_json(cs))
-        return
-    _print_analysis(cs, rep, detail)
+    return rep
 
 
 def frontier(
@@ -458,8 +468,8 @@ def frontier(
     from detente.analysis.report import frontier_output
     from detente.analysis.solve import frontier as run
 
-    cs = load_compiled(file)
-    with _working("Computing the frontier…"):
+    with budgeted(time_limit), _working("Computing the frontier…"):
+        cs = load_compiled(file)
         fr = run(cs, method=method.value, budget=budget, time_limit=time_limit)
     out = frontier_output(cs, fr)
     if format is FrontierFormat.json:
@@ -493,8 +503,8 @@ def solve(
     from detente.analysis.report import solve_output
     from detente.analysis.solve import solve as run
 
-    cs = load_compiled(file)
-    with _working(f"Solving ({concept.value})…", format is OutputFormat.table):
+    with budgeted(time_limit), _working(f"Solving ({concept.value})…", format is OutputFormat.table):
+        cs = load_compiled(file)
         result = run(cs, concept.value, method=method.value, time_limit=time_limit)
     out = solve_output(cs, result)
     if format is OutputFormat.json:
@@ -536,8 +546,8 @@ def options(
     """
     from detente.analysis.options import options_report
 
-    cs = load_compiled(file)
-    with _working("Searching options…", format is OutputFormat.table):
+    with budgeted(time_limit), _working("Searching options…", format is OutputFormat.table):
+        cs = load_compiled(file)
         out = options_report(
             cs,
             concept=concept.value,
@@ -575,18 +585,19 @@ def wedges(
     from detente.analysis.coalitions import party_index
     from detente.analysis.coalitions import wedges as run
 
-    cs = load_compiled(file)
-    groups = None
-    if members:
-        ids = [m.strip() for m in members.split(",") if m.strip()]
-        member_idx = [party_index(cs, m, "--members") for m in ids]
-        if len(set(member_idx)) < 2:
-            from detente.errors import DetenteError
+    with budgeted(time_limit):
+        cs = load_compiled(file)
+        groups = None
+        if members:
+            ids = [m.strip() for m in members.split(",") if m.strip()]
+            member_idx = [party_index(cs, m, "--members") for m in ids]
+            if len(set(member_idx)) < 2:
+                from detente.errors import DetenteError
 
-            raise DetenteError("--members needs at least two different parties, e.g. --members US,ROK")
-        groups = [("members", " + ".join(ids), member_idx)]
-    with _working("Looking for wedges…", format is OutputFormat.table):
-        out = run(cs, coalitions=groups, proposer=proposer, time_limit=time_limit)
+                raise DetenteError("--members needs at least two different parties, e.g. --members US,ROK")
+            groups = [("members", " + ".join(ids), member_idx)]
+        with _working("Looking for wedges…", format is OutputFormat.table):
+            out = run(cs, coalitions=groups, proposer=proposer, time_limit=time_limit)
     if format is OutputFormat.json:
         emit_json(out.model_dump(mode="json"))
         return
@@ -663,8 +674,8 @@ def diagnose(
     """
     from detente.analysis.diagnosis import diagnose as run
 
-    cs = load_compiled(file)
-    with _working("Diagnosing…", format is OutputFormat.table):
+    with budgeted(time_limit), _working("Diagnosing…", format is OutputFormat.table):
+        cs = load_compiled(file)
         d = run(
             cs,
             time_limit=time_limit,

@@ -54,9 +54,9 @@ def brief(
             min=0.1,
             max=MAX_SECONDS,
             callback=finite,
-            help="Work budget per exact analysis step (solver work units, about a second each; deterministic).",
+            help="Work budget of the whole brief (work units, about a second each; deterministic), shared by the analysis, the roadmaps and the annex; one wall-clock safety stop (6× plus 8 s).",
         ),
-    ] = 20.0,
+    ] = 40.0,
     no_roadmaps: Annotated[
         bool, typer.Option("--no-roadmaps", help="Skip sequencing the options (faster).")
     ] = False,
@@ -88,7 +88,7 @@ def brief(
 
     from detente.brief import BriefOptions, build_brief, write_brief
     from detente.brief.render import output_format
-    from detente.cli.common import load_compiled
+    from detente.cli.common import budgeted, load_compiled
     from detente.errors import DetenteError
 
     kinds = [output_format(out, format.value if format else None) for out in output]
@@ -101,7 +101,6 @@ def brief(
 
     for out in output:  # refuse before the (long) analysis, not after it
         check_target(out, overwrite=force)
-    cs = load_compiled(file)
     opts = BriefOptions(
         n_options=options,
         concept=concept.value,
@@ -132,7 +131,9 @@ def brief(
         def report(label: str, done: int, total: int) -> None:
             progress.update(task, description=label, completed=done, total=total + 1)
 
-        data = build_brief(cs, progress=report, options=opts)
+        with budgeted(time_limit):
+            cs = load_compiled(file)
+            data = build_brief(cs, progress=report, options=opts)
         results = []
         for out, kind in zip(output, kinds, strict=True):
             progress.update(task, description=f"Writing {out.name}")

@@ -6,6 +6,8 @@ import json
 import math
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,6 +16,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from detente.analysis.budget import Budget
     from detente.model.compiled import CompiledScenario
     from detente.model.scenario import Scenario
 
@@ -90,9 +93,25 @@ def load(path: Path) -> Scenario:
 
 
 def load_compiled(path: Path) -> CompiledScenario:
+    """Read, check and compile a scenario; inside a command's budget the compilation is charged to it
+    (:func:`detente.analysis.budget.charge_compiled`)."""
+    from detente.analysis.budget import charge_compiled
     from detente.model.compiled import compile_scenario
 
-    return compile_scenario(load(path))
+    cs = compile_scenario(load(path))
+    charge_compiled(cs)
+    return cs
+
+
+@contextmanager
+def budgeted(time_limit: float) -> Iterator[Budget]:
+    """The one work budget of a command that takes ``--time-limit`` (and its one wall-clock safety
+    stop): open it before the scenario is read, so everything the command does is charged to it
+    (:mod:`detente.analysis.budget`)."""
+    from detente.analysis.budget import command_budget
+
+    with command_budget(time_limit) as budget:
+        yield budget
 
 
 def emit_json(data: Any) -> None:

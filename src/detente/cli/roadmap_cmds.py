@@ -93,7 +93,7 @@ TimeLimitOpt = Annotated[
         min=0.1,
         max=MAX_SECONDS,
         callback=finite,
-        help="Work budget of the CP-SAT sequencer (work units, about a second each; deterministic).",
+        help="Work budget of the whole command (work units, about a second each; deterministic): half to find the package when it is a concept's or an option, the rest to sequence it; one wall-clock safety stop (6× plus 8 s).",
     ),
 ]
 
@@ -328,28 +328,31 @@ def roadmap(
 
     Example: [bold]detente roadmap scenarios/korea-2019.yaml --chart roadmap.png[/]
     """
-    from detente.cli.common import load_compiled
+    from detente.analysis.budget import step_budget
+    from detente.cli.common import budgeted, load_compiled
     from detente.io.writer import check_target
     from detente.roadmap.plan import plan_roadmap
 
     for path in (chart, exposure_chart):  # refuse before sequencing, not after
         if path is not None:
             check_target(path, overwrite=force)
-    cs = load_compiled(file)
-    choices, source = _package(cs, concept, option, package, history)
-    if package is not None:
-        _check_given_package(cs, choices, package, allow_unacceptable)
-    with err_console.status("Sequencing the roadmap (CP-SAT)…"):
-        rm = plan_roadmap(
-            cs,
-            choices,
-            objective=objective.value,
-            max_phases=_phase_cap(cs, max_phases),
-            reciprocity=reciprocity,
-            self_enforcing=self_enforcing,
-            time_limit=time_limit,
-            split_graded=not no_split,
-        )
+    with budgeted(time_limit) as whole:  # one budget: half to find the package, the rest to sequence it
+        cs = load_compiled(file)
+        with step_budget(whole.share(2)):
+            choices, source = _package(cs, concept, option, package, history)
+        if package is not None:
+            _check_given_package(cs, choices, package, allow_unacceptable)
+        with err_console.status("Sequencing the roadmap (CP-SAT)…"):
+            rm = plan_roadmap(
+                cs,
+                choices,
+                objective=objective.value,
+                max_phases=_phase_cap(cs, max_phases),
+                reciprocity=reciprocity,
+                self_enforcing=self_enforcing,
+                time_limit=max(1e-3, whole.left()),
+                split_graded=not no_split,
+            )
     if chart is not None or exposure_chart is not None:
         from detente.roadmap.charts import exposure_chart as draw_exposure
         from detente.roadmap.charts import gantt_chart
@@ -397,21 +400,24 @@ def compare_strategies(
 
     Example: [bold]detente compare-strategies scenarios/korea-2019.yaml --concept nash[/]
     """
-    from detente.cli.common import load_compiled
+    from detente.analysis.budget import step_budget
+    from detente.cli.common import budgeted, load_compiled
     from detente.roadmap.plan import compare_strategies as compare
 
-    cs = load_compiled(file)
-    choices, source = _package(cs, concept, option, package, history)
-    with err_console.status("Sequencing the roadmaps (CP-SAT)…"):
-        result = compare(
-            cs,
-            choices,
-            objective=objective.value,
-            max_phases=_phase_cap(cs, max_phases),
-            reciprocity=reciprocity,
-            time_limit=time_limit,
-            history=history,
-        )
+    with budgeted(time_limit) as whole:  # one budget: half to find the package, the rest to sequence
+        cs = load_compiled(file)
+        with step_budget(whole.share(2)):
+            choices, source = _package(cs, concept, option, package, history)
+        with err_console.status("Sequencing the roadmaps (CP-SAT)…"):
+            result = compare(
+                cs,
+                choices,
+                objective=objective.value,
+                max_phases=_phase_cap(cs, max_phases),
+                reciprocity=reciprocity,
+                time_limit=max(1e-3, whole.left()),
+                history=history,
+            )
     if format is OutputFormat.json:
         emit_json(result.to_json(cs))
         return

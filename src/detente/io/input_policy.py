@@ -59,8 +59,10 @@ MAX_MAGNITUDE = 1e12
 MAX_DAYS = 1_000_000
 #: Largest count (``at_least``, ``min``, ``max``).
 MAX_COUNT = 1_000_000
-#: Most parties in a scenario: a Nash product of more gains can overflow (or underflow) a float.
-MAX_PARTIES = 100
+#: Most parties in a scenario. Not for the Nash product (scored in log space: any number of parties
+#: works) but for the egalitarian (leximin) solution, which solves one model per party, each with P²
+#: auxiliary variables (Ogryczak's ordered sums): 250 parties are 250 solves of 62,500 auxiliaries.
+MAX_PARTIES = 250
 #: Longest CSV field, in characters.
 MAX_FIELD = 131_072
 

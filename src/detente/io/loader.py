@@ -82,8 +82,9 @@ def parse_scenario(text: str, filename: str = "<string>", fmt: str = "yaml") -> 
                 Problem(
                     filename,
                     ("parties", MAX_PARTIES),
-                    f"{len(scenario.parties)} parties; Détente handles at most {MAX_PARTIES} (the Nash "
-                    "product of that many gains leaves the range of floating-point numbers)",
+                    f"{len(scenario.parties)} parties; Détente handles at most {MAX_PARTIES} (the "
+                    "egalitarian (leximin) solution solves one model per party, each with parties² "
+                    "auxiliary variables)",
                     line,
                     col,
                     "merge parties that act together into one, or model them as a coalition",
