@@ -263,11 +263,12 @@ def solve_nash_milp(
     ``tie_limit``; None when no acceptable package gives every party a strict gain (use CP-SAT)."""
     import highspy  # noqa: F401  (imported before the safety clock starts)
 
-    from detente.analysis.cpsat_model import safety_seconds
+    from detente.analysis.budget import Budget
 
     started = time.perf_counter()
+    budget = Budget.of(time_limit)  # inside a command: a share of the command's budget and its safety stop
     run = Run(
-        nodes=max(1, math.floor(NODES_PER_UNIT * time_limit)), deadline=started + safety_seconds(time_limit)
+        nodes=max(1, math.floor(NODES_PER_UNIT * budget.left())), deadline=budget.deadline, budget=budget
     )
     eps, hi = _party_ranges(cs)
     if np.any(hi <= eps):

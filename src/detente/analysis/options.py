@@ -52,7 +52,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from detente.analysis.cpsat_concepts import NASH_LOG_SCALE
-from detente.analysis.dispatch import AUTO_ENUMERATION_OUTCOMES
+from detente.analysis.dispatch import AUTO_ENUMERATION_OUTCOMES, LINEAR_CONCEPTS
 from detente.analysis.results import CONCEPTS
 from detente.errors import DetenteError
 from detente.model.compiled import BoolArray, FloatArray, IntArray
@@ -301,8 +301,9 @@ def options_report(
 ) -> OptionsOutput:
     """Find up to ``k`` options for principals and explain them (module docstring); the full story.
 
-    ``method`` is ``auto`` (enumeration when the space has at most :data:`~detente.analysis.dispatch.AUTO_ENUMERATION_OUTCOMES` packages,
-    else CP-SAT), ``enumeration`` or ``cp-sat``.
+    ``method`` is ``auto`` (enumeration when the space has at most
+    :data:`~detente.analysis.dispatch.AUTO_ENUMERATION_OUTCOMES` packages, else HiGHS for welfare,
+    egalitarian and KS — :func:`_by_milp` — and CP-SAT for Nash), ``enumeration`` or ``cp-sat``.
     """
     if concept not in CONCEPTS:
         raise DetenteError(f"unknown concept '{concept}' (choose one of: {', '.join(CONCEPTS)})")
@@ -345,6 +346,8 @@ def _options_report(
     use_enum = method == "enumeration" or (method == "auto" and cs.n_outcomes <= AUTO_ENUMERATION_OUTCOMES)
     if use_enum:
         found = _by_enumeration(cs, concept, k, d, moves, near_optimal)
+    elif method == "auto" and concept in LINEAR_CONCEPTS:
+        found = _by_milp(cs, concept, k, d, moves, near_optimal, time_limit)
     else:
         found = _by_cpsat(cs, concept, k, d, moves, near_optimal, time_limit)
     packages, scores, info = found
@@ -613,6 +616,139 @@ def _exact_first(
     c = np.asarray(res.packages[0].choices, dtype=np.int64)
     true = float(concept_scores(cs, cs.utilities(c), concept, ideal, gainers)[0])
     return (c, true) if true > 0 or concept in ("welfare", "egalitarian") else None
+
+
+def _by_milp(
+    cs: CompiledScenario,
+    concept: str,
+    k: int,
+    d: int,
+    moves: IntArray,
+    near_optimal: float,
+    time_limit: float,
+) -> tuple[IntArray, FloatArray, dict]:
+    """Options for the linear concepts by HiGHS (:class:`detente.analysis.milp.PackageMip`).
+
+    Scores are linear in the option indicators x (with an auxiliary t where the concept is a minimum):
+    welfare Σ_i (u_i − d_i); egalitarian t ≤ u_i − d_i ∀i; KS t·(u*_i − d_i) ≤ u_i − d_i for every
+    party with u*_i > d_i (u* the ideal point). Option 1 is the concept's proven optimum
+    (:func:`_exact_first`); every next option maximizes the score subject to score ≥ the near-optimal
+    threshold and to differing from each earlier option c in at least ``d`` of the diversity moves,
+    Σ_{k∈moves} x[k, c_k] ≤ |moves| − d, solved to a relative gap of max(1 %, 1 − near_optimal): any
+    package within the near-optimal band of the best remaining one will do, so HiGHS need not prove
+    which is best (the options are ranked by their exact scores afterwards). Infeasible means no
+    further option exists (complete); a spent budget says so.
+    """
+    from detente.analysis.budget import Budget
+    from detente.analysis.milp import NODES_PER_UNIT, PackageMip, Run, ideal_point
+
+    notes: list[str] = []
+    info: dict = {"method": "milp", "notes": notes}
+    pillar = None if len(moves) == cs.n_moves else cs.category[int(moves[0])]
+    empty = np.zeros((0, cs.n_moves), dtype=np.int64), np.zeros(0)
+    budget = Budget.of(time_limit)
+    run = Run(
+        nodes=max(1, math.floor(NODES_PER_UNIT * budget.left())), deadline=budget.deadline, budget=budget
+    )
+    ideal = None
+    if concept == "ks":
+        exact_ideal, proven = ideal_point(cs, run)
+        if exact_ideal is None:
+            no_zone = "no package is acceptable to every party (no zone of agreement)"
+            info.update(best=None, bound=None, complete=proven, optimal=False, gap=None, why=no_zone)
+            return *empty, info
+        ideal = np.asarray([float(v) for v in exact_ideal])
+        if not proven:
+            notes.append("the KS ideal point is a bound (its solves hit the work limit)")
+    gainers = np.ones(cs.n_parties, dtype=bool)
+    mip = PackageMip(cs, run)
+    dis = np.asarray(cs.disagreement, dtype=np.float64)
+    t = None
+    if concept == "welfare":
+        mip.objective_x(cs.values.sum(axis=1))
+        offset = -float(dis.sum())
+    else:
+        t = mip.add_col(-mip.inf, mip.inf)
+        span = np.ones(cs.n_parties) if ideal is None else ideal - dis
+        for i in range(cs.n_parties):
+            if concept == "egalitarian" or span[i] > 1e-12:
+                mip.gain_row(i, 0.0, {t: -float(span[i])})
+        mip.objective({t: 1.0})
+        offset = 0.0
+    packages: list[IntArray] = []
+    scores: list[float] = []
+    best: float | None = None
+    bound: float | None = None
+    optimal = False
+    complete = False
+    rejected = 0
+    why: str | None = None
+
+    def score(c: IntArray) -> float:
+        return float(concept_scores(cs, cs.utilities(c), concept, ideal, gainers)[0])
+
+    def raise_floor() -> None:
+        assert best is not None
+        thr = near_threshold(best, near_optimal)
+        if t is None:
+            mip.add_row(cs.values.sum(axis=1), thr - offset - 1e-9 * max(1.0, abs(thr)), mip.inf)
+        else:
+            mip.h.changeColBounds(t, thr - 1e-9 * max(1.0, abs(thr)), mip.inf)
+
+    def accept(c: IntArray, true: float) -> None:
+        packages.append(c)
+        scores.append(true)
+        coef = np.zeros(cs.n_total_options)
+        coef[cs.offsets[moves] + c[moves]] = 1.0
+        mip.add_row(coef, -mip.inf, float(len(moves) - d))
+
+    exact = _exact_first(cs, concept, ideal, gainers, time_limit / 3)
+    if exact is not None:
+        best = bound = exact[1]
+        optimal = True
+        notes.append("option 1 is the proven optimum from the exact solver (detente solve)")
+        raise_floor()
+        accept(*exact)
+    while len(packages) < k:
+        if budget.left() <= 0 or run.nodes <= 0:
+            why = _why(len(packages), d, pillar, near_optimal, False)
+            break
+        mip.h.setOptionValue("mip_rel_gap", 0.0 if best is None else max(0.01, 1.0 - near_optimal))
+        status, c, obj, dual = mip.solve()
+        if status == "infeasible":
+            complete = True
+            if best is None:
+                why = "no package is acceptable to every party (no zone of agreement)"
+            else:
+                why = _why(len(packages), d, pillar, near_optimal, True)
+            break
+        if c is None:
+            why = _why(len(packages), d, pillar, near_optimal, False)
+            break
+        true = score(c)
+        if best is None:
+            best = true
+            bound = true if dual is None else max(true, dual + offset)
+            optimal = status == "optimal"
+            raise_floor()
+        if true < near_threshold(best, near_optimal) - 1e-9 * max(1.0, abs(best)):
+            mip.forbid(c)  # below the threshold once re-evaluated: exclude it and go on
+            rejected += 1
+            if rejected > 4 * k:
+                why = _why(len(packages), d, pillar, near_optimal, False)
+                break
+            continue
+        best = max(best, true)
+        accept(c, true)
+    if rejected:
+        notes.append(
+            f"{rejected} candidate(s) below the near-optimal threshold once re-evaluated were skipped"
+        )
+    gap = None if optimal or best is None or bound is None else max(0.0, bound - best)
+    info.update(best=best, bound=bound, optimal=optimal, complete=complete, gap=gap, why=why)
+    if not packages:
+        return *empty, info
+    return np.vstack(packages), np.asarray(scores), info
 
 
 def _by_cpsat(
