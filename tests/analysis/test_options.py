@@ -149,6 +149,35 @@ def test_cpsat_options_are_valid_and_start_at_the_optimum(cs: CompiledScenario) 
         assert out.options[0].score == pytest.approx(max(scores), rel=2e-3, abs=1e-3)
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cs=instances(max_parties=3, max_moves=5))
+def test_milp_options_are_valid_start_at_the_optimum_and_stop_only_when_none_is_left(
+    cs: CompiledScenario,
+) -> None:
+    d = default_min_diff(cs)
+    for concept in ("welfare", "egalitarian", "ks"):
+        out = options_report(cs, concept=concept, k=3, near_optimal=0.8, method="milp", time_limit=5)
+        check_valid(cs, out, d)
+        acc, scores = brute_scores(cs, concept)
+        if not scores:
+            assert out.found == 0 and out.shortfall
+            continue
+        assert out.options, out.shortfall
+        assert out.options[0].score == pytest.approx(max(scores), rel=1e-9, abs=1e-9)
+        if out.found < out.k:  # the search says it is complete: no further diverse near-optimal package
+            assert out.complete, out.shortfall
+            chosen = [o.array(cs) for o in out.options]
+            thr = out.threshold - 1e-9 * max(1.0, abs(out.best_score))
+            for p, score in zip(acc, scores, strict=True):
+                if score >= thr:
+                    assert any(int((np.asarray(p) != c).sum()) < d for c in chosen), (p, score)
+
+
+def test_milp_options_are_for_the_linear_concepts() -> None:
+    with pytest.raises(DetenteError, match="MILP"):
+        options_report(allies(), concept="nash", method="milp")
+
+
 def test_allies_fixture_by_hand() -> None:
     cs = allies()
     # welfare (Σ u − Σ d with d = 0): everything but full relief (US red line) and the worse relief level:

@@ -303,7 +303,7 @@ def options_report(
 
     ``method`` is ``auto`` (enumeration when the space has at most
     :data:`~detente.analysis.dispatch.AUTO_ENUMERATION_OUTCOMES` packages, else HiGHS for welfare,
-    egalitarian and KS — :func:`_by_milp` — and CP-SAT for Nash), ``enumeration`` or ``cp-sat``.
+    egalitarian and KS — :func:`_by_milp` — and CP-SAT for Nash), ``enumeration``, ``milp`` or ``cp-sat``.
     """
     if concept not in CONCEPTS:
         raise DetenteError(f"unknown concept '{concept}' (choose one of: {', '.join(CONCEPTS)})")
@@ -311,8 +311,10 @@ def options_report(
         raise DetenteError(f"k (the number of options) must be at least 1, got {k}")
     if not 0.0 <= near_optimal <= 1.0:
         raise DetenteError(f"near_optimal must be between 0 and 1, got {near_optimal}")
-    if method not in ("auto", "enumeration", "cp-sat"):
-        raise DetenteError(f"unknown method '{method}' (choose auto, enumeration or cp-sat)")
+    if method not in ("auto", "enumeration", "milp", "cp-sat"):
+        raise DetenteError(f"unknown method '{method}' (choose auto, enumeration, milp or cp-sat)")
+    if method == "milp" and concept not in LINEAR_CONCEPTS:
+        raise DetenteError(f"the MILP method finds options for {', '.join(LINEAR_CONCEPTS)}, not '{concept}'")
     moves = _diversity_moves(cs, pillar)
     d = default_min_diff(cs, pillar) if min_diff_moves is None else int(min_diff_moves)
     if not 1 <= d <= len(moves):
@@ -346,7 +348,7 @@ def _options_report(
     use_enum = method == "enumeration" or (method == "auto" and cs.n_outcomes <= AUTO_ENUMERATION_OUTCOMES)
     if use_enum:
         found = _by_enumeration(cs, concept, k, d, moves, near_optimal)
-    elif method == "auto" and concept in LINEAR_CONCEPTS:
+    elif method == "milp" or (method == "auto" and concept in LINEAR_CONCEPTS):
         found = _by_milp(cs, concept, k, d, moves, near_optimal, time_limit)
     else:
         found = _by_cpsat(cs, concept, k, d, moves, near_optimal, time_limit)
@@ -664,15 +666,19 @@ def _by_milp(
     mip = PackageMip(cs, run)
     dis = np.asarray(cs.disagreement, dtype=np.float64)
     t = None
+    t_hi = mip.inf
     if concept == "welfare":
         mip.objective_x(cs.values.sum(axis=1))
         offset = -float(dis.sum())
     else:
-        t = mip.add_col(-mip.inf, mip.inf)
         span = np.ones(cs.n_parties) if ideal is None else ideal - dis
-        for i in range(cs.n_parties):
-            if concept == "egalitarian" or span[i] > 1e-12:
-                mip.gain_row(i, 0.0, {t: -float(span[i])})
+        rows = [i for i in range(cs.n_parties) if concept == "egalitarian" or span[i] > 1e-12]
+        # KS ratios are at most 1 (the ideal is each party's best); with no party able to gain every
+        # package scores 0, as in concept_scores
+        t_hi = mip.inf if concept == "egalitarian" else (1.0 if rows else 0.0)
+        t = mip.add_col(-mip.inf, t_hi)
+        for i in rows:
+            mip.gain_row(i, 0.0, {t: -float(span[i])})
         mip.objective({t: 1.0})
         offset = 0.0
     packages: list[IntArray] = []
@@ -693,7 +699,7 @@ def _by_milp(
         if t is None:
             mip.add_row(cs.values.sum(axis=1), thr - offset - 1e-9 * max(1.0, abs(thr)), mip.inf)
         else:
-            mip.h.changeColBounds(t, thr - 1e-9 * max(1.0, abs(thr)), mip.inf)
+            mip.h.changeColBounds(t, min(t_hi, thr - 1e-9 * max(1.0, abs(thr))), t_hi)
 
     def accept(c: IntArray, true: float) -> None:
         packages.append(c)
