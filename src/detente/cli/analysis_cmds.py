@@ -45,6 +45,16 @@ class Method(StrEnum):
     cp_sat = "cp-sat"
 
 
+class SolveMethod(StrEnum):
+    """``solve`` also takes ``milp`` (HiGHS: welfare, egalitarian, KS; the cutting-plane loop for Nash)."""
+
+    auto = "auto"
+    enumeration = "enumeration"
+    dp = "dp"
+    milp = "milp"
+    cp_sat = "cp-sat"
+
+
 class FrontierFormat(StrEnum):
     table = "table"
     json = "json"
@@ -490,8 +500,8 @@ def solve(
     file: ScenarioArg,
     concept: ConceptOption = Concept.nash,
     method: Annotated[
-        Method, typer.Option("--method", "-m", help="auto, enumeration, dp or cp-sat.")
-    ] = Method.auto,
+        SolveMethod, typer.Option("--method", "-m", help="auto, enumeration, dp, milp or cp-sat.")
+    ] = SolveMethod.auto,
     time_limit: TimeLimitOption = 30.0,
     detail: DetailOption = False,
     format: FormatOption = OutputFormat.table,
