@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.analysis.maxmin_search import MaxMinSearch
 from detente.analysis.results import CONCEPTS, Package, SolveResult
 from detente.errors import DetenteError
 from detente.model.compiled import FloatArray, IntArray
@@ -60,6 +61,10 @@ CAPPED = (
 )
 #: Packages listed in the max-min window before the leximin stages take over.
 SMALL_WINDOW = 20
+#: States the Lagrangian search may visit per question before the MILP takes over (deterministic).
+SEARCH_STATES = 4_000_000
+#: Largest window (packages within τ of the optimum) the search hands back; more: the MILP path.
+SEARCH_WINDOW = 5_000
 WALL_STOP = "wall-clock safety stop reached: the answer is incomplete and may differ from run to run"
 NODE_STOP = "node budget reached before the optimum was proven"
 
@@ -414,7 +419,22 @@ def _leximin_key(gains: list[Fraction]) -> tuple[Fraction, ...]:
     return tuple(sorted(gains))
 
 
+def _search(cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float) -> MaxMinSearch | None:
+    """The Lagrangian enumeration (:mod:`~detente.analysis.maxmin_search`) on its deterministic budget;
+    None when it does not apply or gives up (the caller solves the MILP)."""
+    from detente.analysis.maxmin_search import search_maxmin
+
+    found = search_maxmin(cs, W, w0, tau, work=SEARCH_STATES)
+    if found is None or found.packages.shape[0] > SEARCH_WINDOW:
+        return None
+    return found
+
+
 def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
+    tau = TOLERANCE * _unit(cs)
+    found = _search(cs, cs.values, -cs.disagreement, tau)
+    if found is not None:
+        return _egalitarian_window(cs, run, started, found)
     method = "milp+leximin"
     ex = ExactValues(cs)
     mip, _t = _maxmin_model(cs, run, None, None)
@@ -475,6 +495,37 @@ def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
     )
 
 
+def _egalitarian_window(cs: CompiledScenario, run: Run, started: float, found: MaxMinSearch) -> SolveResult:
+    """Egalitarian from the complete window of the Lagrangian search: the leximin-best packages,
+    compared exactly (every package within τ of the max-min value is in the window)."""
+    method = "milp+lagrange-search+leximin"
+    ex = ExactValues(cs)
+    window = [c for c in found.packages if ex.acceptable(c)]
+    if not window:
+        return _no_deal(cs, "egalitarian", method, run, "infeasible", started)
+    keys = [_leximin_key(ex.gains(c)) for c in window]
+    top = max(keys)
+    chosen = [c for c, key in zip(window, keys, strict=True) if key == top]
+    notes: list[str] = []
+    if len(chosen) > TIE_LIMIT:
+        chosen = chosen[:TIE_LIMIT]
+        notes.append(f"more than {TIE_LIMIT} packages tie leximin: list capped at {TIE_LIMIT}")
+    notes.append(f"{len(window)} package(s) within τ of the max-min value, ranked leximin exactly")
+    notes.append("leximin gain vector (sorted): " + ", ".join(f"{float(v):.12g}" for v in top))
+    return _result(
+        cs,
+        "egalitarian",
+        method,
+        run,
+        optimal=True,
+        gap=0.0,
+        choices=chosen,
+        objective=float(top[0]),
+        notes=notes,
+        started=started,
+    )
+
+
 def _ordered_sums(mip: PackageMip, cs: CompiledScenario, k: int) -> dict[int, float]:
     """Columns of S_k = k·r − Σ_i e_i with e_i ≥ r − g_i, e_i ≥ 0 (Ogryczak): max S_k is the largest sum
     of the k smallest gains. Returns S_k as {column: coefficient}."""
@@ -524,7 +575,15 @@ def ideal_point(cs: CompiledScenario, run: Run) -> tuple[list[Fraction] | None, 
     ex = ExactValues(cs)
     ideal: list[Fraction] = []
     proven = True
+    tau = TOLERANCE * _unit(cs)
     for i in range(cs.n_parties):
+        found = _search(cs, cs.values[:, i : i + 1], np.zeros(1), tau)
+        if found is not None:
+            tops = [ex.utilities(c)[i] for c in found.packages if ex.acceptable(c)]
+            if not tops:
+                return None, True
+            ideal.append(max(tops))
+            continue
         mip = PackageMip(cs, run)
         mip.objective_x(cs.values[:, i])
         status, c, _obj, bound = _best(mip, ex, None)
@@ -571,6 +630,36 @@ def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         return min(g[i] / span[i] for i in parties)
 
     fspan = np.asarray([float(s) if i in parties else 0.0 for i, s in enumerate(span)])
+    if proven:
+        sel = np.asarray(parties, dtype=np.int64)
+        rel = TOLERANCE * _unit(cs) / float(max(span[i] for i in parties))
+        found = _search(cs, cs.values[:, sel] / fspan[sel], -cs.disagreement[sel] / fspan[sel], rel)
+        if found is not None:
+            window = [c for c in found.packages if ex.acceptable(c)]
+            if window:
+                ratios = [ratio(c) for c in window]
+                rho = max(ratios)
+                ties = [c for c, r in zip(window, ratios, strict=True) if r == rho]
+                notes.append(
+                    "ideal point: "
+                    + ", ".join(f"{cs.party_ids[i]} {float(ideal[i]):.12g}" for i in range(cs.n_parties))
+                )
+                notes.append(f"{len(window)} package(s) within τ of the max-min ratio, compared exactly")
+                if len(ties) > TIE_LIMIT:
+                    ties = ties[:TIE_LIMIT]
+                    notes.append(CAPPED)
+                return _result(
+                    cs,
+                    "ks",
+                    "milp+lagrange-search+exact-ratio",
+                    run,
+                    optimal=True,
+                    gap=0.0,
+                    choices=ties,
+                    objective=float(rho),
+                    notes=notes,
+                    started=started,
+                )
     mip, _t = _maxmin_model(cs, run, fspan, None)
     status, c, _obj, bound = _best(mip, ex, None)
     if c is None:

@@ -1,0 +1,378 @@
+"""Exact max–min over packages by Lagrangian enumeration: the fast path of the egalitarian, KS and
+ideal-point questions of :mod:`detente.analysis.milp` (scenarios without rules).
+
+**Problem.** Maximise min_q h_q(x) over the acceptable packages x, where the scores are linear in the
+option indicators, h_q(x) = Σ_o W[o, q]·x_o + w0_q (egalitarian: the gains u_i − d_i; KS: the
+ratios (u_i − d_i)/R_i; ideal point: one utility u_i), and acceptability is c_i(x) = u_i(x) − r_i ≥ 0.
+
+**Lagrangian bound (reduced-cost fixing).** The LP relaxation (HiGHS) gives multipliers y ≥ 0 on the
+score rows, normalised to Σ_q y_q = 1, and z ≥ 0 on the reservation rows. For every acceptable x,
+
+    min_q h_q(x) ≤ y·h(x) + z·c(x) = L − D(x),
+
+with c_o = Σ_q y_q W[o, q] + Σ_i z_i V[o, i], the best option x⁰_k = argmax_{o ∈ k} c_o, the reduced
+cost δ_o = c_{x⁰_k} − c_o ≥ 0, D(x) = Σ_k δ_{x_k} and L = Σ_k c_{x⁰_k} + y·w0 − z·r (the LP value).
+The inequality holds for *any* such y, z, so it does not depend on the LP's accuracy. Hence a package
+with min_q h_q ≥ T has D(x) ≤ G = L − T: a move whose every other option costs more than G keeps x⁰_k,
+and only the others (the core) are searched.
+
+**Search.** Breadth first over the core moves, largest reduced cost first. Every state is a complete
+package (x⁰ with some core moves changed), so every state is also an incumbent candidate. A state is
+dropped when no completion can reach T:
+
+* budget: D > G;
+* per score: h_q + Σ_{k left} max_o (Δh_q)⁺ < T, and c_i + Σ_{k left} max_o (Δc_i)⁺ < 0;
+* Lagrangian cuts: for any y′ ≥ 0 (Σ y′ = 1), z′ ≥ 0, μ ≥ 0 and any completion x of the state,
+  min h(x) ≤ y′·h + z′·c − μD + μG + Σ_{k left} max_o (y′·Δh + z′·Δc − μδ)⁺ (weak duality of the
+  state's LP relaxation). A few (y′, z′, μ) are taken from the LP duals of the states with the most
+  slack (HiGHS) and applied to all states.
+
+T starts at a beam-search incumbent − τ and rises to (best seen) − τ. What survives the last move is
+**every** acceptable package with min_q h_q ≥ best − τ: the optimum, its tie check and the leximin
+candidates in one pass, with no branch-and-bound. Work is bounded by :data:`STATE_LIMIT` states per
+move and ``work`` states in all (deterministic); beyond either the search gives up (``None``) and the
+caller runs the MILP instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from detente.model.compiled import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from detente.model.compiled import CompiledScenario
+
+#: Most states kept after one move (beyond: give up, the caller solves the MILP).
+STATE_LIMIT = 3_000_000
+#: Beam width of the incumbent search.
+BEAM = 2_000
+#: States at one move above which Lagrangian cuts are computed ...
+CUT_FROM = 4_000
+#: ... this many per move (LPs on the states with the most slack), keeping the latest CUT_POOL.
+CUTS_PER_MOVE = 2
+CUT_POOL = 24
+#: The exact sweeps start at the gap G = (L − incumbent)·DESCENT^−DESCENT_STEPS and widen by DESCENT.
+DESCENT = 1.1
+DESCENT_STEPS = 12
+
+
+@dataclass(frozen=True)
+class MaxMinSearch:
+    """The outcome: every acceptable package with min h ≥ ``best`` − τ (``packages``, (N, M) local
+    choices, best first), ``best`` the largest min h (floating point), ``bound`` the LP value L,
+    ``states`` the work done. ``packages`` is empty (and ``best`` None) when nothing is acceptable."""
+
+    packages: IntArray
+    best: float | None
+    bound: float
+    states: int
+
+
+@dataclass
+class _Cut:
+    y: FloatArray  # (Q,)
+    z: FloatArray  # (P,)
+    mu: float
+    suffix: FloatArray  # (n_levels + 1,) Σ over levels ≥ ℓ of max_o (y·Δh + z·Δc − μδ)⁺
+    base: FloatArray  # (N,) y·h + z·c − μD of every state
+
+
+class _Levels:
+    """The core moves in search order, each with its allowed options and their deltas from x⁰."""
+
+    def __init__(
+        self, cs: CompiledScenario, W: FloatArray, delta: FloatArray, x0: IntArray, moves: list[int], G: float
+    ) -> None:
+        self.moves = moves
+        self.opts: list[IntArray] = []  # local option indices (x⁰ excluded) allowed at the level
+        self.dh: list[FloatArray] = []  # (n_opts, Q)
+        self.dc: list[FloatArray] = []  # (n_opts, P)
+        self.dd: list[FloatArray] = []  # (n_opts,)
+        for k in moves:
+            lo = int(cs.offsets[k])
+            o0 = lo + int(x0[k])
+            local = np.asarray(
+                [j for j in range(int(cs.n_options[k])) if j != x0[k] and delta[lo + j] <= G], dtype=np.int64
+            )
+            self.opts.append(local)
+            self.dh.append(W[lo + local] - W[o0])
+            self.dc.append(cs.values[lo + local] - cs.values[o0])
+            self.dd.append(delta[lo + local])
+        n = len(moves)
+        Q, P = W.shape[1], cs.n_parties
+        self.pos_h = np.zeros((n + 1, Q))
+        self.pos_c = np.zeros((n + 1, P))
+        for ell in range(n - 1, -1, -1):
+            self.pos_h[ell] = self.pos_h[ell + 1] + np.maximum(self.dh[ell], 0.0).max(axis=0, initial=0.0)
+            self.pos_c[ell] = self.pos_c[ell + 1] + np.maximum(self.dc[ell], 0.0).max(axis=0, initial=0.0)
+
+    def __len__(self) -> int:
+        return len(self.moves)
+
+    def cut_suffix(self, y: FloatArray, z: FloatArray, mu: float) -> FloatArray:
+        n = len(self.moves)
+        out = np.zeros(n + 1)
+        for ell in range(n - 1, -1, -1):
+            v = self.dh[ell] @ y + self.dc[ell] @ z - mu * self.dd[ell]
+            out[ell] = out[ell + 1] + max(0.0, float(v.max(initial=0.0)))
+        return out
+
+
+def _lp(cs: CompiledScenario, W: FloatArray, w0: FloatArray) -> tuple[float, FloatArray, FloatArray] | None:
+    """LP relaxation max t, h_q(x) ≥ t, u_i(x) ≥ r_i: (value, y, z) or None when infeasible."""
+    import highspy
+
+    from detente.analysis.highs import new_highs
+
+    h = new_highs()
+    inf = highspy.kHighsInf
+    n = cs.n_total_options
+    Q, P = W.shape[1], cs.n_parties
+    h.addVars(n, np.zeros(n), np.ones(n))
+    h.addVar(-inf, inf)
+    for k in range(cs.n_moves):
+        idx = np.arange(cs.offsets[k], cs.offsets[k + 1], dtype=np.int32)
+        h.addRow(1.0, 1.0, idx.size, idx, np.ones(idx.size))
+    cols = np.arange(n + 1, dtype=np.int32)
+    for q in range(Q):
+        h.addRow(-float(w0[q]), inf, n + 1, cols, np.concatenate([W[:, q], [-1.0]]))
+    for i in range(P):
+        h.addRow(float(cs.reservation[i]), inf, n, cols[:n], cs.values[:, i].astype(np.float64))
+    h.changeColCost(n, 1.0)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    rd = np.abs(np.asarray(h.getSolution().row_dual, dtype=np.float64))
+    M = cs.n_moves
+    y, z = rd[M : M + Q], rd[M + Q : M + Q + P]
+    s = float(y.sum())
+    if s <= 0:
+        y, s = np.full(Q, 1.0 / Q), 1.0
+    return float(h.getInfo().objective_function_value), y / s, z / s
+
+
+def _state_cut(
+    lv: _Levels, ell: int, h_s: FloatArray, c_s: FloatArray, budget: float
+) -> tuple[FloatArray, FloatArray, float] | None:
+    """Duals (y′, z′, μ) of the LP relaxation of one state's completions (levels after ``ell``)."""
+    import highspy
+
+    from detente.analysis.highs import new_highs
+
+    cols_h: list[FloatArray] = []
+    cols_c: list[FloatArray] = []
+    cols_d: list[float] = []
+    group: list[int] = []
+    for j in range(ell + 1, len(lv)):
+        for r in range(lv.opts[j].size):
+            cols_h.append(lv.dh[j][r])
+            cols_c.append(lv.dc[j][r])
+            cols_d.append(float(lv.dd[j][r]))
+            group.append(j)
+    n = len(cols_d)
+    Q, P = h_s.size, c_s.size
+    h = new_highs()
+    inf = highspy.kHighsInf
+    h.addVars(n, np.zeros(n), np.ones(n))
+    h.addVar(-inf, inf)
+    if n:
+        Hm, Cm, Dm = np.asarray(cols_h), np.asarray(cols_c), np.asarray(cols_d)
+    else:
+        Hm, Cm, Dm = np.zeros((0, Q)), np.zeros((0, P)), np.zeros(0)
+    cols = np.arange(n + 1, dtype=np.int32)
+    for q in range(Q):
+        h.addRow(-float(h_s[q]), inf, n + 1, cols, np.concatenate([Hm[:, q], [-1.0]]))
+    for i in range(P):
+        h.addRow(-float(c_s[i]), inf, n, cols[:n], Cm[:, i].copy())
+    h.addRow(-inf, max(budget, 0.0), n, cols[:n], Dm.copy())
+    grp = np.asarray(group, dtype=np.int64)
+    for j in np.unique(grp):
+        idx = np.flatnonzero(grp == j).astype(np.int32)
+        if idx.size > 1:
+            h.addRow(-inf, 1.0, idx.size, idx, np.ones(idx.size))
+    h.changeColCost(n, 1.0)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    rd = np.abs(np.asarray(h.getSolution().row_dual, dtype=np.float64))
+    y, z, mu = rd[:Q], rd[Q : Q + P], float(rd[Q + P])
+    s = float(y.sum())
+    if s <= 1e-12:
+        return None
+    return y / s, z / s, mu / s
+
+
+def search_maxmin(
+    cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float, *, work: int
+) -> MaxMinSearch | None:
+    """Every acceptable package with min_q h_q ≥ best − ``tau`` (module docstring), or None when the
+    deterministic budget (``work`` states, :data:`STATE_LIMIT` per move) runs out. Scenarios with
+    rules are not handled (None)."""
+    if cs.constraints:
+        return None
+    lp = _lp(cs, W, w0)
+    if lp is None:  # the LP relaxation is infeasible: nothing is acceptable
+        return MaxMinSearch(np.zeros((0, cs.n_moves), dtype=np.int64), None, -np.inf, 0)
+    _value, y, z = lp
+    c = W @ y + cs.values @ z
+    M = cs.n_moves
+    x0 = np.zeros(M, dtype=np.int64)
+    delta = np.zeros(cs.n_total_options)
+    top = 0.0
+    for k in range(M):
+        seg = c[cs.offsets[k] : cs.offsets[k + 1]]
+        x0[k] = int(np.argmax(seg))
+        delta[cs.offsets[k] : cs.offsets[k + 1]] = seg[x0[k]] - seg
+        top += float(seg[x0[k]])
+    L = top + float(y @ w0) - float(z @ cs.reservation)
+    eps = 1e-6 * tau  # room for floating-point rounding in the bounds
+    alt = np.full(M, np.inf)
+    for k in range(M):
+        seg = np.delete(delta[cs.offsets[k] : cs.offsets[k + 1]], x0[k])
+        if seg.size:
+            alt[k] = float(seg.min())
+    g0_h = W[cs.offsets[:-1] + x0].sum(axis=0) + w0
+    g0_c = cs.values[cs.offsets[:-1] + x0].sum(axis=0) - cs.reservation
+
+    # incumbent: a beam over every movable move, largest reduced cost first
+    order = [int(k) for k in np.argsort(-alt, kind="stable") if np.isfinite(alt[k])]
+    beam = _sweep(cs, W, delta, x0, order, L, g0_h, g0_c, -np.inf, tau, eps, beam=BEAM, work=work)
+    if beam is None:
+        return None
+    best0, spent = beam.best, beam.states
+    gap = np.inf if best0 is None else L - best0 + tau
+    # tighten from well above the beam's incumbent (the work grows steeply with the gap gmax = L − T):
+    # gmax = gap·DESCENT^−DESCENT_STEPS, widened by DESCENT up to gap; the first sweep that finds a
+    # package with min h ≥ T + τ answers (it has listed every package with min h ≥ best − τ)
+    gmax = gap / DESCENT**DESCENT_STEPS if np.isfinite(gap) else gap
+    while True:
+        gmax = min(gmax, gap)
+        target = L - gmax
+        core = [k for k in order if alt[k] <= gmax + eps]
+        exact = _sweep(cs, W, delta, x0, core, L, g0_h, g0_c, target, tau, eps, beam=None, work=work - spent)
+        if exact is None:
+            return None
+        spent += exact.states
+        if exact.best is not None and exact.best - tau >= target - eps:
+            return MaxMinSearch(exact.packages, exact.best, L, spent)
+        if exact.best is not None:  # a better incumbent seen on the way: less gap to close
+            gap = min(gap, L - exact.best + tau)
+        if gmax >= gap:
+            return None
+        gmax *= DESCENT
+
+
+def _sweep(
+    cs: CompiledScenario,
+    W: FloatArray,
+    delta: FloatArray,
+    x0: IntArray,
+    moves: list[int],
+    L: float,
+    g0_h: FloatArray,
+    g0_c: FloatArray,
+    target: float,
+    tau: float,
+    eps: float,
+    *,
+    beam: int | None,
+    work: int,
+) -> MaxMinSearch | None:
+    """One breadth-first pass (module docstring); ``beam`` keeps only the most promising states."""
+    gmax = L - target
+    lv = _Levels(cs, W, delta, x0, moves, gmax + eps)
+    n = len(lv)
+    dsum = np.zeros(1)
+    hs = g0_h[None, :].copy()
+    acc = g0_c[None, :].copy()
+    parents: list[tuple[IntArray, IntArray]] = []
+    cuts: list[_Cut] = []
+    spent = 1
+    best: float | None = None
+
+    def incumbent(hs: FloatArray, acc: FloatArray) -> None:
+        nonlocal best, target, gmax
+        ok = np.all(acc >= -eps, axis=1)
+        if ok.any():
+            v = float(hs[ok].min(axis=1).max())
+            if best is None or v > best:
+                best = v
+                target = max(target, v - tau)
+                gmax = L - target
+
+    incumbent(hs, acc)
+    for ell in range(n):
+        m = lv.opts[ell].size
+        dsum2 = np.concatenate([dsum] + [dsum + lv.dd[ell][r] for r in range(m)])
+        hs2 = np.concatenate([hs] + [hs + lv.dh[ell][r] for r in range(m)])
+        acc2 = np.concatenate([acc] + [acc + lv.dc[ell][r] for r in range(m)])
+        N = dsum.size
+        par = np.tile(np.arange(N, dtype=np.int64), m + 1)
+        opt = np.repeat(np.concatenate([[-1], lv.opts[ell]]), N)
+        for cut in cuts:
+            v = lv.dh[ell] @ cut.y + lv.dc[ell] @ cut.z - cut.mu * lv.dd[ell]
+            cut.base = np.concatenate([cut.base] + [cut.base + v[r] for r in range(m)])
+        spent += dsum2.size
+        if spent > work:
+            return None
+        incumbent(hs2, acc2)
+        keep = dsum2 <= gmax + eps
+        keep &= np.all(hs2 + lv.pos_h[ell + 1] >= target - eps, axis=1)
+        keep &= np.all(acc2 + lv.pos_c[ell + 1] >= -eps, axis=1)
+        for cut in cuts:
+            keep &= cut.base + cut.mu * gmax + cut.suffix[ell + 1] >= target - eps
+        dsum, hs, acc, par, opt = dsum2[keep], hs2[keep], acc2[keep], par[keep], opt[keep]
+        for cut in cuts:
+            cut.base = cut.base[keep]
+        if beam is not None and dsum.size > beam:
+            score = np.minimum(L - dsum, (hs + lv.pos_h[ell + 1]).min(axis=1))
+            sel = np.sort(np.argpartition(-score, beam)[:beam])
+            dsum, hs, acc, par, opt = dsum[sel], hs[sel], acc[sel], par[sel], opt[sel]
+            for cut in cuts:
+                cut.base = cut.base[sel]
+        if beam is None and dsum.size > CUT_FROM and ell + 1 < n:
+            slack = np.minimum(gmax - dsum, (hs + lv.pos_h[ell + 1]).min(axis=1) - target)
+            for cut in cuts:
+                slack = np.minimum(slack, cut.base + cut.mu * gmax + cut.suffix[ell + 1] - target)
+            picks = np.argpartition(-slack, CUTS_PER_MOVE)[:CUTS_PER_MOVE]
+            added = False
+            for s in sorted(int(p) for p in picks):
+                duals = _state_cut(lv, ell, hs[s], acc[s], gmax - float(dsum[s]))
+                if duals is None:
+                    continue
+                yq, zq, mu = duals
+                cuts.append(_Cut(yq, zq, mu, lv.cut_suffix(yq, zq, mu), hs @ yq + acc @ zq - mu * dsum))
+                added = True
+            del cuts[:-CUT_POOL]
+            if added:
+                keep = np.ones(dsum.size, dtype=bool)
+                for cut in cuts:
+                    keep &= cut.base + cut.mu * gmax + cut.suffix[ell + 1] >= target - eps
+                dsum, hs, acc, par, opt = dsum[keep], hs[keep], acc[keep], par[keep], opt[keep]
+                for cut in cuts:
+                    cut.base = cut.base[keep]
+        if dsum.size > STATE_LIMIT:
+            return None
+        parents.append((par, opt))
+    # survivors: acceptable, min h ≥ best − τ
+    ok = np.all(acc >= -eps, axis=1) & (hs.min(axis=1) >= target - eps)
+    rows = np.flatnonzero(ok)
+    if beam is not None:
+        rows = rows[:0]
+    values = hs[rows].min(axis=1)
+    rows = rows[np.argsort(-values, kind="stable")]
+    packages = np.repeat(x0[None, :], rows.size, axis=0)
+    idx = rows.copy()
+    for ell in range(n - 1, -1, -1):
+        par, opt = parents[ell]
+        o = opt[idx]
+        changed = o >= 0
+        packages[changed, lv.moves[ell]] = o[changed]
+        idx = par[idx]
+    return MaxMinSearch(packages, best, L, spent)

@@ -1,0 +1,147 @@
+"""The Lagrangian max–min search (analysis/maxmin_search.py) against exact brute force.
+
+Random rule-free scenarios with 12-decimal values (and integer values, where many packages tie):
+the search must list exactly the acceptable packages whose min score is within τ of the best, and
+the egalitarian / KS answers through ``solve(method="milp")`` must equal the exact definitions
+(leximin on exact gains, exact ratios) computed with Fractions over every package.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detente.analysis import solve as sv
+from detente.analysis.maxmin_search import search_maxmin
+from detente.model.compiled import CompiledScenario, compile_scenario
+from detente.model.scenario import Scenario
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def rule_free(draw: Any) -> CompiledScenario:
+    """2–4 parties, 2–7 moves of 2–3 options; values with 12 decimals, or small integers (ties)."""
+    n_p = draw(st.integers(2, 4))
+    n_m = draw(st.integers(2, 7))
+    integer = draw(st.booleans())
+    value = (
+        st.integers(0, 3).map(float)
+        if integer
+        else st.integers(0, 10**12).map(lambda v: round(v / 10**12, 12))
+    )
+    parties = [f"p{i}" for i in range(n_p)]
+    moves = [
+        {
+            "id": f"m{k}",
+            "name": f"M{k}",
+            "owner": parties[0],
+            "category": "c",
+            "options": [
+                {"id": f"o{j}", "values": {p: draw(value) for p in parties}}
+                for j in range(draw(st.integers(2, 3)))
+            ],
+        }
+        for k in range(n_m)
+    ]
+    res = draw(st.integers(0, n_m)) * (1.0 if integer else 0.4)
+    data = {
+        "meta": {"title": "random"},
+        "parties": [{"id": p, "name": p, "reservation": res} for p in parties],
+        "moves": moves,
+    }
+    return compile_scenario(Scenario.model_validate(data))
+
+
+def _every(cs: CompiledScenario) -> list[tuple[int, ...]]:
+    return list(itertools.product(*(range(int(n)) for n in cs.n_options)))
+
+
+def _exact_u(cs: CompiledScenario, p: tuple[int, ...]) -> list[Fraction]:
+    g = cs.global_options(np.asarray(p))
+    return [
+        sum((Fraction(repr(float(cs.values[o, i]))) for o in g), Fraction(0)) for i in range(cs.n_parties)
+    ]
+
+
+def _acceptable(cs: CompiledScenario) -> list[tuple[tuple[int, ...], list[Fraction]]]:
+    r = [Fraction(repr(float(v))) for v in cs.reservation]
+    out = []
+    for p in _every(cs):
+        u = _exact_u(cs, p)
+        if all(a >= b for a, b in zip(u, r, strict=True)):
+            out.append((p, u))
+    return out
+
+
+@SETTINGS
+@given(cs=rule_free())
+def test_window_is_every_package_within_tau_of_the_max_min(cs: CompiledScenario) -> None:
+    tau = 1e-9
+    found = search_maxmin(cs, cs.values, -cs.disagreement, tau, work=10**7)
+    assert found is not None
+    acc = _acceptable(cs)
+    if not acc:
+        assert found.best is None and found.packages.shape[0] == 0
+        return
+    d = [Fraction(repr(float(v))) for v in cs.disagreement]
+    score = {p: min(a - b for a, b in zip(u, d, strict=True)) for p, u in acc}
+    best = max(score.values())
+    assert found.best == pytest.approx(float(best), abs=1e-9)
+    window = {tuple(int(v) for v in row) for row in found.packages}
+    assert {p for p, s in score.items() if s >= best - Fraction(tau) / 2} <= window
+    assert window <= {p for p, s in score.items() if s >= best - 2 * Fraction(tau)}
+
+
+@SETTINGS
+@given(cs=rule_free())
+def test_egalitarian_and_ks_equal_the_exact_definitions(cs: CompiledScenario) -> None:
+    acc = _acceptable(cs)
+    egal = sv.solve(cs, "egalitarian", method="milp", time_limit=30)
+    ks = sv.solve(cs, "ks", method="milp", time_limit=30)
+    if not acc:
+        assert egal.packages == [] and ks.packages == []
+        return
+    d = [Fraction(repr(float(v))) for v in cs.disagreement]
+    lex = {p: tuple(sorted(a - b for a, b in zip(u, d, strict=True))) for p, u in acc}
+    top = max(lex.values())
+    assert egal.optimal
+    assert {tuple(int(v) for v in q.choices) for q in egal.packages} == {
+        p for p, k in lex.items() if k == top
+    }
+    ideal = [max(u[i] for _, u in acc) for i in range(cs.n_parties)]
+    S = [i for i in range(cs.n_parties) if ideal[i] > d[i]]
+    if not S:
+        return
+    ratio = {p: min((u[i] - d[i]) / (ideal[i] - d[i]) for i in S) for p, u in acc}
+    rho = max(ratio.values())
+    assert ks.optimal
+    assert {tuple(int(v) for v in q.choices) for q in ks.packages} == {
+        p for p, r in ratio.items() if r == rho
+    }
+    assert ks.objective == pytest.approx(float(rho), rel=1e-9)
+
+
+def test_genius_like_instance_matches_plain_highs() -> None:
+    """A 60-issue × 5-party 12-decimal instance: the search's max-min value equals a plain HiGHS model's."""
+    bench = Path(__file__).resolve().parents[2] / "benchmarks"
+    sys.path.insert(0, str(bench))
+    try:
+        from bench_realvalued import plain_highs_maxmin
+        from instances import genius_like
+    finally:
+        sys.path.remove(str(bench))
+    cs = genius_like(60, 5, decimals=12, seed=3)
+    r = sv.solve(cs, "egalitarian", method="milp", time_limit=30)
+    assert r.method.startswith("milp+lagrange-search") and r.optimal
+    _, status, value = plain_highs_maxmin(cs)
+    assert status == "optimal"
+    assert r.objective == pytest.approx(value, abs=1e-7)
