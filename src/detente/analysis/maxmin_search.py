@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from detente.model.compiled import FloatArray, IntArray
 
@@ -54,7 +55,7 @@ BEAM = 2_000
 CUT_FROM = 4_000
 #: ... this many per move (LPs on the states with the most slack), keeping the latest CUT_POOL.
 CUTS_PER_MOVE = 2
-CUT_POOL = 24
+CUT_POOL = 12
 #: The exact sweeps start at the gap G = (L − incumbent)·DESCENT^−DESCENT_STEPS and widen by DESCENT.
 DESCENT = 1.1
 DESCENT_STEPS = 12
@@ -103,6 +104,16 @@ class _Levels:
             self.dc.append(cs.values[lo + local] - cs.values[o0])
             self.dd.append(delta[lo + local])
         n = len(moves)
+        # each level's field in the packed signature: the local option + 1 (0: x⁰ kept)
+        self.width = [int(cs.n_options[k]).bit_length() for k in moves]
+        self.slot: list[tuple[int, int]] = []
+        word, shift = 0, 0
+        for w in self.width:
+            if shift + w > 64:
+                word, shift = word + 1, 0
+            self.slot.append((word, shift))
+            shift += w
+        self.words = word + 1
         Q, P = W.shape[1], cs.n_parties
         self.pos_h = np.zeros((n + 1, Q))
         self.pos_c = np.zeros((n + 1, P))
@@ -154,6 +165,13 @@ def _lp(cs: CompiledScenario, W: FloatArray, w0: FloatArray) -> tuple[float, Flo
     if s <= 0:
         y, s = np.full(Q, 1.0 / Q), 1.0
     return float(h.getInfo().objective_function_value), y / s, z / s
+
+
+def _mark(sig: npt.NDArray[np.uint64], word: int, shift: int, code: int) -> npt.NDArray[np.uint64]:
+    """A copy of the signatures with ``code`` written at (word, shift)."""
+    out = sig.copy()
+    out[:, word] |= np.uint64(code) << np.uint64(shift)
+    return out
 
 
 def _state_cut(
@@ -261,10 +279,10 @@ def search_maxmin(
         spent += exact.states
         if exact.best is not None and exact.best - tau >= target - eps:
             return MaxMinSearch(exact.packages, exact.best, L, spent)
-        if exact.best is not None:  # a better incumbent seen on the way: less gap to close
-            gap = min(gap, L - exact.best + tau)
         if gmax >= gap:
             return None
+        if exact.best is not None:  # a better incumbent seen on the way: less gap to close
+            gap = min(gap, L - exact.best + tau)
         gmax *= DESCENT
 
 
@@ -291,7 +309,7 @@ def _sweep(
     dsum = np.zeros(1)
     hs = g0_h[None, :].copy()
     acc = g0_c[None, :].copy()
-    parents: list[tuple[IntArray, IntArray]] = []
+    sig = np.zeros((1, lv.words), dtype=np.uint64)  # each state's changed options, packed
     cuts: list[_Cut] = []
     spent = 1
     best: float | None = None
@@ -309,31 +327,55 @@ def _sweep(
     incumbent(hs, acc)
     for ell in range(n):
         m = lv.opts[ell].size
-        dsum2 = np.concatenate([dsum] + [dsum + lv.dd[ell][r] for r in range(m)])
-        hs2 = np.concatenate([hs] + [hs + lv.dh[ell][r] for r in range(m)])
-        acc2 = np.concatenate([acc] + [acc + lv.dc[ell][r] for r in range(m)])
         N = dsum.size
-        par = np.tile(np.arange(N, dtype=np.int64), m + 1)
-        opt = np.repeat(np.concatenate([[-1], lv.opts[ell]]), N)
-        for cut in cuts:
-            v = lv.dh[ell] @ cut.y + lv.dc[ell] @ cut.z - cut.mu * lv.dd[ell]
-            cut.base = np.concatenate([cut.base] + [cut.base + v[r] for r in range(m)])
-        spent += dsum2.size
+        # children: the state itself (x⁰ kept) and one per other option within the budget, each
+        # built only for the states it keeps (no 2N temporaries)
+        kids: list[tuple[IntArray, int, FloatArray, FloatArray, FloatArray, list[FloatArray]]] = [
+            (np.arange(N), -1, dsum, hs, acc, [cut.base for cut in cuts])
+        ]
+        for r in range(m):
+            idx = np.flatnonzero(dsum + lv.dd[ell][r] <= gmax + eps)
+            v = [
+                float(lv.dh[ell][r] @ cut.y + lv.dc[ell][r] @ cut.z - cut.mu * lv.dd[ell][r]) for cut in cuts
+            ]
+            kid_h, kid_c = hs[idx] + lv.dh[ell][r], acc[idx] + lv.dc[ell][r]
+            incumbent(kid_h, kid_c)
+            kids.append(
+                (
+                    idx,
+                    int(lv.opts[ell][r]),
+                    dsum[idx] + lv.dd[ell][r],
+                    kid_h,
+                    kid_c,
+                    [cut.base[idx] + v[q] for q, cut in enumerate(cuts)],
+                )
+            )
+        parts: list[
+            tuple[npt.NDArray[np.uint64], int, FloatArray, FloatArray, FloatArray, list[FloatArray]]
+        ] = []
+        for idx, o, d_k, h_k, c_k, b_k in kids:
+            spent += idx.size
+            keep = d_k <= gmax + eps
+            keep &= np.all(h_k + lv.pos_h[ell + 1] >= target - eps, axis=1)
+            keep &= np.all(c_k + lv.pos_c[ell + 1] >= -eps, axis=1)
+            for q, cut in enumerate(cuts):
+                keep &= b_k[q] + cut.mu * gmax + cut.suffix[ell + 1] >= target - eps
+            parts.append((sig[idx[keep]], o, d_k[keep], h_k[keep], c_k[keep], [x[keep] for x in b_k]))
+        del kids
         if spent > work:
             return None
-        incumbent(hs2, acc2)
-        keep = dsum2 <= gmax + eps
-        keep &= np.all(hs2 + lv.pos_h[ell + 1] >= target - eps, axis=1)
-        keep &= np.all(acc2 + lv.pos_c[ell + 1] >= -eps, axis=1)
-        for cut in cuts:
-            keep &= cut.base + cut.mu * gmax + cut.suffix[ell + 1] >= target - eps
-        dsum, hs, acc, par, opt = dsum2[keep], hs2[keep], acc2[keep], par[keep], opt[keep]
-        for cut in cuts:
-            cut.base = cut.base[keep]
+        word, shift = lv.slot[ell]
+        sig = np.concatenate([x[0] if x[1] < 0 else _mark(x[0], word, shift, x[1] + 1) for x in parts])
+        dsum = np.concatenate([x[2] for x in parts])
+        hs = np.concatenate([x[3] for x in parts])
+        acc = np.concatenate([x[4] for x in parts])
+        for q, cut in enumerate(cuts):
+            cut.base = np.concatenate([x[5][q] for x in parts])
+        del parts
         if beam is not None and dsum.size > beam:
             score = np.minimum(L - dsum, (hs + lv.pos_h[ell + 1]).min(axis=1))
             sel = np.sort(np.argpartition(-score, beam)[:beam])
-            dsum, hs, acc, par, opt = dsum[sel], hs[sel], acc[sel], par[sel], opt[sel]
+            dsum, hs, acc, sig = dsum[sel], hs[sel], acc[sel], sig[sel]
             for cut in cuts:
                 cut.base = cut.base[sel]
         if beam is None and dsum.size > CUT_FROM and ell + 1 < n:
@@ -354,12 +396,11 @@ def _sweep(
                 keep = np.ones(dsum.size, dtype=bool)
                 for cut in cuts:
                     keep &= cut.base + cut.mu * gmax + cut.suffix[ell + 1] >= target - eps
-                dsum, hs, acc, par, opt = dsum[keep], hs[keep], acc[keep], par[keep], opt[keep]
+                dsum, hs, acc, sig = dsum[keep], hs[keep], acc[keep], sig[keep]
                 for cut in cuts:
                     cut.base = cut.base[keep]
         if dsum.size > STATE_LIMIT:
             return None
-        parents.append((par, opt))
     # survivors: acceptable, min h ≥ best − τ
     ok = np.all(acc >= -eps, axis=1) & (hs.min(axis=1) >= target - eps)
     rows = np.flatnonzero(ok)
@@ -368,11 +409,9 @@ def _sweep(
     values = hs[rows].min(axis=1)
     rows = rows[np.argsort(-values, kind="stable")]
     packages = np.repeat(x0[None, :], rows.size, axis=0)
-    idx = rows.copy()
-    for ell in range(n - 1, -1, -1):
-        par, opt = parents[ell]
-        o = opt[idx]
-        changed = o >= 0
-        packages[changed, lv.moves[ell]] = o[changed]
-        idx = par[idx]
+    for ell in range(n):
+        word, shift = lv.slot[ell]
+        code = ((sig[rows, word] >> np.uint64(shift)) & np.uint64((1 << lv.width[ell]) - 1)).astype(np.int64)
+        changed = code > 0
+        packages[changed, lv.moves[ell]] = code[changed] - 1
     return MaxMinSearch(packages, best, L, spent)
