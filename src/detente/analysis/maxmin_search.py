@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
 
 #: Most states kept after one move (beyond: give up, the caller solves the MILP).
-STATE_LIMIT = 3_000_000
+STATE_LIMIT = 1_000_000
 #: Beam width of the incumbent search.
 BEAM = 2_000
 #: States at one move above which Lagrangian cuts are computed ...
@@ -65,12 +65,24 @@ DESCENT_STEPS = 12
 class MaxMinSearch:
     """The outcome: every acceptable package with min h ≥ ``best`` − τ (``packages``, (N, M) local
     choices, best first), ``best`` the largest min h (floating point), ``bound`` the LP value L,
-    ``states`` the work done. ``packages`` is empty (and ``best`` None) when nothing is acceptable."""
+    ``states`` the work done. ``packages`` is empty (and ``best`` None) when nothing is acceptable.
+    ``complete`` False: the budget ran out; ``packages`` then holds the best package seen (if any), an
+    incumbent for the MILP, and nothing is proven."""
 
     packages: IntArray
     best: float | None
     bound: float
     states: int
+    complete: bool = True
+
+
+@dataclass
+class _Seen:
+    """The best acceptable package any sweep has seen (an incumbent for the MILP when the search
+    gives up)."""
+
+    value: float | None = None
+    package: IntArray | None = None
 
 
 @dataclass
@@ -167,6 +179,17 @@ def _lp(cs: CompiledScenario, W: FloatArray, w0: FloatArray) -> tuple[float, Flo
     return float(h.getInfo().objective_function_value), y / s, z / s
 
 
+def _decode(lv: _Levels, x0: IntArray, sig: npt.NDArray[np.uint64]) -> IntArray:
+    """(N, M) local choices of the packed signatures."""
+    packages = np.repeat(x0[None, :], sig.shape[0], axis=0)
+    for ell in range(len(lv)):
+        word, shift = lv.slot[ell]
+        code = ((sig[:, word] >> np.uint64(shift)) & np.uint64((1 << lv.width[ell]) - 1)).astype(np.int64)
+        changed = code > 0
+        packages[changed, lv.moves[ell]] = code[changed] - 1
+    return packages
+
+
 def _mark(sig: npt.NDArray[np.uint64], word: int, shift: int, code: int) -> npt.NDArray[np.uint64]:
     """A copy of the signatures with ``code`` written at (word, shift)."""
     out = sig.copy()
@@ -229,9 +252,9 @@ def _state_cut(
 def search_maxmin(
     cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float, *, work: int
 ) -> MaxMinSearch | None:
-    """Every acceptable package with min_q h_q ≥ best − ``tau`` (module docstring), or None when the
-    deterministic budget (``work`` states, :data:`STATE_LIMIT` per move) runs out. Scenarios with
-    rules are not handled (None)."""
+    """Every acceptable package with min_q h_q ≥ best − ``tau`` (module docstring); ``complete`` False
+    when the deterministic budget (``work`` states, :data:`STATE_LIMIT` per move) runs out. Scenarios
+    with rules are not handled (None)."""
     if cs.constraints:
         return None
     lp = _lp(cs, W, w0)
@@ -258,29 +281,37 @@ def search_maxmin(
     g0_h = W[cs.offsets[:-1] + x0].sum(axis=0) + w0
     g0_c = cs.values[cs.offsets[:-1] + x0].sum(axis=0) - cs.reservation
 
+    seen = _Seen()
+
+    def gave_up(spent: int) -> MaxMinSearch:
+        pk = np.zeros((0, M), dtype=np.int64) if seen.package is None else seen.package[None, :]
+        return MaxMinSearch(pk, seen.value, L, spent, complete=False)
+
     # incumbent: a beam over every movable move, largest reduced cost first
     order = [int(k) for k in np.argsort(-alt, kind="stable") if np.isfinite(alt[k])]
-    beam = _sweep(cs, W, delta, x0, order, L, g0_h, g0_c, -np.inf, tau, eps, beam=BEAM, work=work)
+    beam = _sweep(cs, W, delta, x0, order, L, g0_h, g0_c, -np.inf, tau, eps, seen, beam=BEAM, work=work)
     if beam is None:
-        return None
+        return gave_up(work)
     best0, spent = beam.best, beam.states
     gap = np.inf if best0 is None else L - best0 + tau
-    # tighten from well above the beam's incumbent (the work grows steeply with the gap gmax = L − T):
-    # gmax = gap·DESCENT^−DESCENT_STEPS, widened by DESCENT up to gap; the first sweep that finds a
+    # tighten from well above the beam's incumbent (the work grows steeply with the gap G = L − T):
+    # G = gap·DESCENT^−DESCENT_STEPS, widened by DESCENT up to gap; the first sweep that finds a
     # package with min h ≥ T + τ answers (it has listed every package with min h ≥ best − τ)
     gmax = gap / DESCENT**DESCENT_STEPS if np.isfinite(gap) else gap
     while True:
         gmax = min(gmax, gap)
         target = L - gmax
         core = [k for k in order if alt[k] <= gmax + eps]
-        exact = _sweep(cs, W, delta, x0, core, L, g0_h, g0_c, target, tau, eps, beam=None, work=work - spent)
+        exact = _sweep(
+            cs, W, delta, x0, core, L, g0_h, g0_c, target, tau, eps, seen, beam=None, work=work - spent
+        )
         if exact is None:
-            return None
+            return gave_up(work)
         spent += exact.states
         if exact.best is not None and exact.best - tau >= target - eps:
             return MaxMinSearch(exact.packages, exact.best, L, spent)
         if gmax >= gap:
-            return None
+            return gave_up(spent)
         if exact.best is not None:  # a better incumbent seen on the way: less gap to close
             gap = min(gap, L - exact.best + tau)
         gmax *= DESCENT
@@ -298,6 +329,7 @@ def _sweep(
     target: float,
     tau: float,
     eps: float,
+    seen: _Seen,
     *,
     beam: int | None,
     work: int,
@@ -314,17 +346,27 @@ def _sweep(
     spent = 1
     best: float | None = None
 
-    def incumbent(hs: FloatArray, acc: FloatArray) -> None:
+    def incumbent(
+        hs: FloatArray, acc: FloatArray, rows: npt.NDArray[np.uint64], code: tuple[int, int, int]
+    ) -> None:
+        """Record the best acceptable package among these states (signatures ``rows``, plus ``code``
+        = (word, shift, value) written for the level being added)."""
         nonlocal best, target, gmax
-        ok = np.all(acc >= -eps, axis=1)
-        if ok.any():
-            v = float(hs[ok].min(axis=1).max())
+        ok = np.flatnonzero(np.all(acc >= -eps, axis=1))
+        if ok.size:
+            vals = hs[ok].min(axis=1)
+            j = int(ok[int(np.argmax(vals))])
+            v = float(vals.max())
             if best is None or v > best:
                 best = v
                 target = max(target, v - tau)
                 gmax = L - target
+            if seen.value is None or v > seen.value:
+                one = rows[j : j + 1].copy()
+                one[0, code[0]] |= np.uint64(code[2]) << np.uint64(code[1])
+                seen.value, seen.package = v, _decode(lv, x0, one)[0]
 
-    incumbent(hs, acc)
+    incumbent(hs, acc, sig, (0, 0, 0))
     for ell in range(n):
         m = lv.opts[ell].size
         N = dsum.size
@@ -339,7 +381,7 @@ def _sweep(
                 float(lv.dh[ell][r] @ cut.y + lv.dc[ell][r] @ cut.z - cut.mu * lv.dd[ell][r]) for cut in cuts
             ]
             kid_h, kid_c = hs[idx] + lv.dh[ell][r], acc[idx] + lv.dc[ell][r]
-            incumbent(kid_h, kid_c)
+            incumbent(kid_h, kid_c, sig[idx], (*lv.slot[ell], int(lv.opts[ell][r]) + 1))
             kids.append(
                 (
                     idx,
@@ -408,10 +450,5 @@ def _sweep(
         rows = rows[:0]
     values = hs[rows].min(axis=1)
     rows = rows[np.argsort(-values, kind="stable")]
-    packages = np.repeat(x0[None, :], rows.size, axis=0)
-    for ell in range(n):
-        word, shift = lv.slot[ell]
-        code = ((sig[rows, word] >> np.uint64(shift)) & np.uint64((1 << lv.width[ell]) - 1)).astype(np.int64)
-        changed = code > 0
-        packages[changed, lv.moves[ell]] = code[changed] - 1
+    packages = _decode(lv, x0, sig[rows])
     return MaxMinSearch(packages, best, L, spent)

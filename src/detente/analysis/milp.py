@@ -62,7 +62,7 @@ CAPPED = (
 #: Packages listed in the max-min window before the leximin stages take over.
 SMALL_WINDOW = 20
 #: States the Lagrangian search may visit per question before the MILP takes over (deterministic).
-SEARCH_STATES = 4_000_000
+SEARCH_STATES = 6_000_000
 #: Largest window (packages within τ of the optimum) the search hands back; more: the MILP path.
 SEARCH_WINDOW = 5_000
 WALL_STOP = "wall-clock safety stop reached: the answer is incomplete and may differ from run to run"
@@ -158,6 +158,19 @@ class PackageMip:
         for i in range(cs.n_parties):
             self.add_row(cs.values[:, i], float(cs.reservation[i]), self.inf)
         self.span = float(np.abs(cs.values).sum(axis=0).max(initial=0.0)) + 1.0
+
+    def hint(self, choices: IntArray, extra: dict[int, float] | None = None) -> None:
+        """Start HiGHS from this package (an incumbent; HiGHS checks it against the model)."""
+        import highspy
+
+        x = np.zeros(self.n_cols)
+        x[self.cs.global_options(choices)] = 1.0
+        for col, v in (extra or {}).items():
+            x[col] = v
+        sol = highspy.HighsSolution()
+        sol.col_value = [float(v) for v in x]
+        sol.value_valid = True
+        self.h.setSolution(sol)
 
     def add_col(self, lo: float, hi: float) -> int:
         self.h.addVar(lo, hi)
@@ -419,25 +432,32 @@ def _leximin_key(gains: list[Fraction]) -> tuple[Fraction, ...]:
     return tuple(sorted(gains))
 
 
-def _search(cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float) -> MaxMinSearch | None:
-    """The Lagrangian enumeration (:mod:`~detente.analysis.maxmin_search`) on its deterministic budget;
-    None when it does not apply or gives up (the caller solves the MILP)."""
+def _search(
+    cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float
+) -> tuple[MaxMinSearch | None, IntArray | None]:
+    """The Lagrangian enumeration (:mod:`~detente.analysis.maxmin_search`) on its deterministic budget:
+    (the complete result, None), or (None, the best package it saw — an incumbent for the MILP — or
+    None) when it does not apply or gives up (the caller solves the MILP)."""
     from detente.analysis.maxmin_search import search_maxmin
 
     found = search_maxmin(cs, W, w0, tau, work=SEARCH_STATES)
-    if found is None or found.packages.shape[0] > SEARCH_WINDOW:
-        return None
-    return found
+    if found is None:
+        return None, None
+    if not found.complete or found.packages.shape[0] > SEARCH_WINDOW:
+        return None, (found.packages[0] if found.packages.shape[0] else None)
+    return found, None
 
 
 def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
     tau = TOLERANCE * _unit(cs)
-    found = _search(cs, cs.values, -cs.disagreement, tau)
+    found, hint = _search(cs, cs.values, -cs.disagreement, tau)
     if found is not None:
         return _egalitarian_window(cs, run, started, found)
     method = "milp+leximin"
     ex = ExactValues(cs)
-    mip, _t = _maxmin_model(cs, run, None, None)
+    mip, t = _maxmin_model(cs, run, None, None)
+    if hint is not None:
+        mip.hint(hint, {t: float(min(ex.gains(hint)))})
     status, c, obj, bound = _best(mip, ex, None)
     if c is None:
         return _no_deal(cs, "egalitarian", method, run, status, started)
@@ -577,7 +597,7 @@ def ideal_point(cs: CompiledScenario, run: Run) -> tuple[list[Fraction] | None, 
     proven = True
     tau = TOLERANCE * _unit(cs)
     for i in range(cs.n_parties):
-        found = _search(cs, cs.values[:, i : i + 1], np.zeros(1), tau)
+        found, hint = _search(cs, cs.values[:, i : i + 1], np.zeros(1), tau)
         if found is not None:
             tops = [ex.utilities(c)[i] for c in found.packages if ex.acceptable(c)]
             if not tops:
@@ -586,6 +606,8 @@ def ideal_point(cs: CompiledScenario, run: Run) -> tuple[list[Fraction] | None, 
             continue
         mip = PackageMip(cs, run)
         mip.objective_x(cs.values[:, i])
+        if hint is not None:
+            mip.hint(hint)
         status, c, _obj, bound = _best(mip, ex, None)
         if c is None:
             return None, status == "infeasible"
@@ -630,10 +652,11 @@ def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         return min(g[i] / span[i] for i in parties)
 
     fspan = np.asarray([float(s) if i in parties else 0.0 for i, s in enumerate(span)])
+    hint: IntArray | None = None
     if proven:
         sel = np.asarray(parties, dtype=np.int64)
         rel = TOLERANCE * _unit(cs) / float(max(span[i] for i in parties))
-        found = _search(cs, cs.values[:, sel] / fspan[sel], -cs.disagreement[sel] / fspan[sel], rel)
+        found, hint = _search(cs, cs.values[:, sel] / fspan[sel], -cs.disagreement[sel] / fspan[sel], rel)
         if found is not None:
             window = [c for c in found.packages if ex.acceptable(c)]
             if window:
@@ -660,7 +683,9 @@ def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
                     notes=notes,
                     started=started,
                 )
-    mip, _t = _maxmin_model(cs, run, fspan, None)
+    mip, t = _maxmin_model(cs, run, fspan, None)
+    if hint is not None:
+        mip.hint(hint, {t: float(ratio(hint))})
     status, c, _obj, bound = _best(mip, ex, None)
     if c is None:
         return _no_deal(cs, "ks", method, run, status, started)
