@@ -12,8 +12,9 @@ that cannot finish in its budget:
   :data:`DP_AUTO_COMPONENT_LIMIT` combinations (an explicit ``method="dp"``: :data:`DP_COMPONENT_LIMIT`), and always with the partial-frontier budget
   :data:`DP_AUTO_STATE_LIMIT`: when a fold step would exceed it the program stops at once and the
   policy falls back (:func:`detente.analysis.frontier.dp_frontier` returns None).
-* **milp** (HiGHS) for the questions linear in the option indicators — welfare, egalitarian
-  (leximin), Kalai–Smorodinsky — and **cp-sat** for Nash (exact integer certification of the
+* **milp** (HiGHS; for egalitarian and KS on rule-free scenarios first the exact Lagrangian search of
+  :mod:`detente.analysis.maxmin_search`) for the questions linear in the option indicators — welfare,
+  egalitarian (leximin), Kalai–Smorodinsky — and **cp-sat** for Nash (exact integer certification of the
   product) and the frontier search on large spaces (a point budget :data:`FRONTIER_POINTS`).
 
 Every exact solver runs on a deterministic work budget (see :mod:`detente.analysis.cpsat_model`).

@@ -36,6 +36,7 @@ caller runs the MILP instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -250,11 +251,18 @@ def _state_cut(
 
 
 def search_maxmin(
-    cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float, *, work: int
+    cs: CompiledScenario,
+    W: FloatArray,
+    w0: FloatArray,
+    tau: float,
+    *,
+    work: int,
+    accept: Callable[[IntArray], bool] | None = None,
 ) -> MaxMinSearch | None:
     """Every acceptable package with min_q h_q ≥ best − ``tau`` (module docstring); ``complete`` False
     when the deterministic budget (``work`` states, :data:`STATE_LIMIT` per move) runs out. Scenarios
-    with rules are not handled (None)."""
+    with rules are not handled (None). ``accept`` (exact acceptability) vets each new incumbent
+    before it raises T, so a package acceptable only within floating-point rounding never prunes."""
     if cs.constraints:
         return None
     lp = _lp(cs, W, w0)
@@ -289,7 +297,9 @@ def search_maxmin(
 
     # incumbent: a beam over every movable move, largest reduced cost first
     order = [int(k) for k in np.argsort(-alt, kind="stable") if np.isfinite(alt[k])]
-    beam = _sweep(cs, W, delta, x0, order, L, g0_h, g0_c, -np.inf, tau, eps, seen, beam=BEAM, work=work)
+    beam = _sweep(
+        cs, W, delta, x0, order, L, g0_h, g0_c, -np.inf, tau, eps, seen, accept, beam=BEAM, work=work
+    )
     if beam is None:
         return gave_up(work)
     best0, spent = beam.best, beam.states
@@ -303,7 +313,21 @@ def search_maxmin(
         target = L - gmax
         core = [k for k in order if alt[k] <= gmax + eps]
         exact = _sweep(
-            cs, W, delta, x0, core, L, g0_h, g0_c, target, tau, eps, seen, beam=None, work=work - spent
+            cs,
+            W,
+            delta,
+            x0,
+            core,
+            L,
+            g0_h,
+            g0_c,
+            target,
+            tau,
+            eps,
+            seen,
+            accept,
+            beam=None,
+            work=work - spent,
         )
         if exact is None:
             return gave_up(work)
@@ -330,6 +354,7 @@ def _sweep(
     tau: float,
     eps: float,
     seen: _Seen,
+    accept: Callable[[IntArray], bool] | None,
     *,
     beam: int | None,
     work: int,
@@ -357,14 +382,18 @@ def _sweep(
             vals = hs[ok].min(axis=1)
             j = int(ok[int(np.argmax(vals))])
             v = float(vals.max())
-            if best is None or v > best:
-                best = v
-                target = max(target, v - tau)
-                gmax = L - target
+            if best is not None and v <= best:
+                return
+            one = rows[j : j + 1].copy()
+            one[0, code[0]] |= np.uint64(code[2]) << np.uint64(code[1])
+            package = _decode(lv, x0, one)[0]
+            if accept is not None and not accept(package):
+                return  # acceptable only within rounding: no incumbent (it stays a state)
+            best = v
+            target = max(target, v - tau)
+            gmax = L - target
             if seen.value is None or v > seen.value:
-                one = rows[j : j + 1].copy()
-                one[0, code[0]] |= np.uint64(code[2]) << np.uint64(code[1])
-                seen.value, seen.package = v, _decode(lv, x0, one)[0]
+                seen.value, seen.package = v, package
 
     incumbent(hs, acc, sig, (0, 0, 0))
     for ell in range(n):

@@ -16,6 +16,12 @@ u_i = Σ_o V[o, i]·x_o ≥ r_i, and per question
   max t with g_i ≥ t·R_i (R_i = ideal_i − d_i > 0; parties with R_i ≤ τ are left out, with a note) and
   the same "is there another package" question for ties.
 
+**Fast path.** On scenarios without rules, egalitarian, KS and each ideal-point value are first asked
+of the exact Lagrangian search (:mod:`~detente.analysis.maxmin_search`): it lists every acceptable
+package within τ of the optimum without branch-and-bound, on a deterministic state budget
+(:data:`SEARCH_STATES`); the answer is then ranked exactly as below (leximin or exact ratios). When
+it gives up, the models below run, started from the best package it saw (``setSolution``).
+
 **Exact re-evaluation.** HiGHS works in floating point, so every returned package is re-evaluated in
 exact rational arithmetic (each value as the fraction of its shortest decimal form, which for values
 typed in a file is the file's decimal): its acceptability (u_i ≥ r_i exactly; a package HiGHS accepted
@@ -440,7 +446,7 @@ def _search(
     None) when it does not apply or gives up (the caller solves the MILP)."""
     from detente.analysis.maxmin_search import search_maxmin
 
-    found = search_maxmin(cs, W, w0, tau, work=SEARCH_STATES)
+    found = search_maxmin(cs, W, w0, tau, work=SEARCH_STATES, accept=ExactValues(cs).acceptable)
     if found is None:
         return None, None
     if not found.complete or found.packages.shape[0] > SEARCH_WINDOW:
