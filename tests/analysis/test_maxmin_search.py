@@ -13,12 +13,14 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from detente.analysis import milp
 from detente.analysis import solve as sv
 from detente.analysis.maxmin_search import search_maxmin
 from detente.model.compiled import CompiledScenario, compile_scenario
@@ -102,11 +104,16 @@ def test_window_is_every_package_within_tau_of_the_max_min(cs: CompiledScenario)
 
 
 @SETTINGS
-@given(cs=rule_free())
-def test_egalitarian_and_ks_equal_the_exact_definitions(cs: CompiledScenario) -> None:
+@given(cs=rule_free(), starved=st.booleans())
+def test_egalitarian_and_ks_equal_the_exact_definitions(cs: CompiledScenario, starved: bool) -> None:
+    """Also with the search starved of work (``starved``): it gives up, and HiGHS, started from the
+    best package the search saw, must give the same exact answer."""
     acc = _acceptable(cs)
-    egal = sv.solve(cs, "egalitarian", method="milp", time_limit=30)
-    ks = sv.solve(cs, "ks", method="milp", time_limit=30)
+    with patch.object(milp, "SEARCH_STATES", 3 if starved else milp.SEARCH_STATES):
+        egal = sv.solve(cs, "egalitarian", method="milp", time_limit=30)
+        ks = sv.solve(cs, "ks", method="milp", time_limit=30)
+    if acc and starved:
+        assert "lagrange-search" not in egal.method
     if not acc:
         assert egal.packages == [] and ks.packages == []
         return
@@ -114,20 +121,29 @@ def test_egalitarian_and_ks_equal_the_exact_definitions(cs: CompiledScenario) ->
     lex = {p: tuple(sorted(a - b for a, b in zip(u, d, strict=True))) for p, u in acc}
     top = max(lex.values())
     assert egal.optimal
-    assert {tuple(int(v) for v in q.choices) for q in egal.packages} == {
-        p for p, k in lex.items() if k == top
-    }
+    _same_or_capped(egal, {p for p, k in lex.items() if k == top})
     ideal = [max(u[i] for _, u in acc) for i in range(cs.n_parties)]
+    if any(0 < ideal[i] - d[i] <= Fraction(1, 10**6) for i in range(cs.n_parties)):
+        return  # a party that gains less than τ is left out of the ratio (documented tolerance)
     S = [i for i in range(cs.n_parties) if ideal[i] > d[i]]
     if not S:
         return
     ratio = {p: min((u[i] - d[i]) / (ideal[i] - d[i]) for i in S) for p, u in acc}
     rho = max(ratio.values())
     assert ks.optimal
-    assert {tuple(int(v) for v in q.choices) for q in ks.packages} == {
-        p for p, r in ratio.items() if r == rho
-    }
+    _same_or_capped(ks, {p for p, r in ratio.items() if r == rho})
     assert ks.objective == pytest.approx(float(rho), rel=1e-9)
+
+
+def _same_or_capped(result: Any, expected: set[tuple[int, ...]]) -> None:
+    """The listed packages are exactly the expected ties, or (more than TIE_LIMIT tie) TIE_LIMIT of
+    them with a note saying the list is capped."""
+    got = {tuple(int(v) for v in q.choices) for q in result.packages}
+    if len(expected) > milp.TIE_LIMIT:
+        assert got <= expected and len(got) == milp.TIE_LIMIT
+        assert any("capped" in n for n in result.notes)
+    else:
+        assert got == expected
 
 
 def test_genius_like_instance_matches_plain_highs() -> None:
