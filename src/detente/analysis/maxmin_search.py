@@ -27,11 +27,13 @@ dropped when no completion can reach T:
   state's LP relaxation). A few (y′, z′, μ) are taken from the LP duals of the states with the most
   slack (HiGHS) and applied to all states.
 
-T starts at a beam-search incumbent − τ and rises to (best seen) − τ. What survives the last move is
+A beam search gives an incumbent v; the exact sweeps start with the gap G = (L − v + τ)·DESCENT^−k
+and widen it by DESCENT, T = L − G rising to (best seen) − τ within a sweep; the first sweep that
+sees a package with min h ≥ T + τ is complete. What survives the last move is
 **every** acceptable package with min_q h_q ≥ best − τ: the optimum, its tie check and the leximin
 candidates in one pass, with no branch-and-bound. Work is bounded by :data:`STATE_LIMIT` states per
-move and ``work`` states in all (deterministic); beyond either the search gives up (``None``) and the
-caller runs the MILP instead.
+move and ``work`` states in all (deterministic); beyond either the search gives up
+(``complete`` False, with the best package it saw) and the caller runs the MILP instead.
 """
 
 from __future__ import annotations
