@@ -4,7 +4,7 @@ Instance (:func:`instances.genius_like`, ``percent=True``): 200 yes/no issues ×
 weights are percentages with ``d`` decimals (d = 0, 2, 4, 6, 12), evaluations in [0, 1] with ``d``
 decimals, reservation 55 for everyone. Measured in the same run, single thread:
 
-* Détente ``solve`` (``method="auto"``: MILP for egalitarian and KS, the HiGHS cutting-plane loop for Nash), wall-clock seconds
+* Détente ``solve`` (``method="auto"``: MILP for egalitarian and KS, the HiGHS cutting-plane loop for Nash), CPU seconds
   to an answer and whether it is proven optimal (leximin tie-break and tie listing included);
 * plain HiGHS: one max-min model of the same instance (``max t, u_i − d_i ≥ t``, no leximin, no tie
   check), the baseline the issue names.
@@ -28,10 +28,10 @@ WORK = 120.0  # work units per question (deterministic budget)
 
 
 def plain_highs_maxmin(cs: CompiledScenario) -> tuple[float, str, float]:
-    """(seconds, status, objective) of a plain HiGHS max-min model (one thread)."""
+    """(CPU seconds, status, objective) of a plain HiGHS max-min model (one thread)."""
     import highspy
 
-    start = time.perf_counter()
+    start = time.process_time()
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
@@ -56,42 +56,51 @@ def plain_highs_maxmin(cs: CompiledScenario) -> tuple[float, str, float]:
     h.run()
     ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     return (
-        time.perf_counter() - start,
+        time.process_time() - start,
         "optimal" if ok else "not proven",
         h.getInfo().objective_function_value,
     )
 
 
-def _cell(cs: CompiledScenario, concept: str) -> str:
+def _cell(cs: CompiledScenario, concept: str, base: float) -> str:
     from detente.analysis.solve import solve
 
-    start = time.perf_counter()
+    start = time.process_time()
     r = solve(cs, concept, time_limit=WORK)
-    seconds = time.perf_counter() - start
-    return f"{seconds:.1f} s" + ("" if r.optimal else " (not proven)") + f" [{r.method}]"
+    seconds = time.process_time() - start
+    ratio = f" ×{seconds / base:.2g}" if base > 0.05 else ""
+    return f"{seconds:.1f} s{ratio}" + ("" if r.optimal else " (not proven)") + f" [{r.method}]"
 
 
-def run() -> str:
+def instances() -> list[tuple[str, CompiledScenario]]:
+    """The percent instance (seed 0) with 0–12 decimals, then the [0, 1] instance with 12 decimals,
+    seeds 0–2."""
+    out = [(f"% {d} dec.", genius_like(200, 6, decimals=d, seed=0, percent=True)) for d in DECIMALS]
+    out += [(f"[0,1] seed {s}", genius_like(200, 6, decimals=12, seed=s)) for s in (0, 1, 2)]
+    return out
+
+
+def run(nash: bool = True) -> str:
     rows = []
-    for d in DECIMALS:
-        cs = genius_like(200, 6, decimals=d, seed=0, percent=True)
+    for label, cs in instances():
         base_s, base_status, _ = plain_highs_maxmin(cs)
-        egal = _cell(cs, "egalitarian")
-        ks = _cell(cs, "ks")
-        nash = _cell(cs, "nash")
-        rows.append(f"| {d} | {egal} | {ks} | {nash} | {base_s:.1f} s ({base_status}) |")
+        egal = _cell(cs, "egalitarian", base_s)
+        ks = _cell(cs, "ks", base_s)
+        nash_cell = _cell(cs, "nash", base_s) if nash else "—"
+        rows.append(f"| {label} | {egal} | {ks} | {nash_cell} | {base_s:.1f} s ({base_status}) |")
         print(rows[-1], flush=True)
     table = "\n".join(
         [
             "## Real-valued utilities (Genius-like, 200 issues × 6 parties)",
             "",
-            "`benchmarks/bench_realvalued.py`: the same seeded instance with weights of 0–12 decimals,",
-            "`detente.analysis.solve` (auto: MILP/HiGHS for egalitarian and KS, HiGHS cutting planes for Nash) against a",
-            "plain HiGHS max-min model of the same instance, same run, one thread each. Egalitarian includes",
-            "the leximin tie-break and the tie check; plain HiGHS answers the max-min only.",
-            f"Work budget {WORK:g} units per question. Figures on a shared 2-core machine vary by about ±50 %.",
+            "`benchmarks/bench_realvalued.py`: the same seeded instance with weights of 0–12 decimals",
+            "(percentages) and the utilities-in-[0, 1] instance (12 decimals, seeds 0–2),",
+            "`detente.analysis.solve` (auto: MILP backend for egalitarian and KS, the HiGHS cutting-plane loop for Nash) against a",
+            "plain HiGHS max-min model of the same instance, same run, one thread each, CPU seconds (×: the",
+            "ratio to plain HiGHS). Egalitarian includes the leximin tie-break and the tie check; plain",
+            f"HiGHS answers the max-min only. Work budget {WORK:g} units per question.",
             "",
-            "| decimals | egalitarian (leximin) | KS | Nash | plain HiGHS max-min |",
+            "| instance | egalitarian (leximin) | KS | Nash | plain HiGHS max-min |",
             "| --- | --- | --- | --- | --- |",
             *rows,
         ]
@@ -252,4 +261,4 @@ def run_nash() -> str:
 
 
 if __name__ == "__main__":
-    print(run_nash() if "--nash" in sys.argv else run())
+    print(run_nash() if "--nash" in sys.argv else run(nash="--no-nash" not in sys.argv))

@@ -16,6 +16,12 @@ u_i = Σ_o V[o, i]·x_o ≥ r_i, and per question
   max t with g_i ≥ t·R_i (R_i = ideal_i − d_i > 0; parties with R_i ≤ τ are left out, with a note) and
   the same "is there another package" question for ties.
 
+**Fast path.** On scenarios without rules, egalitarian, KS and each ideal-point value are first asked
+of the exact Lagrangian search (:mod:`~detente.analysis.maxmin_search`): it lists every acceptable
+package within τ of the optimum without branch-and-bound, on a deterministic state budget
+(:data:`SEARCH_STATES`); the answer is then ranked exactly as below (leximin or exact ratios). When
+it gives up, the models below run, started from the best package it saw (``setSolution``).
+
 **Exact re-evaluation.** HiGHS works in floating point, so every returned package is re-evaluated in
 exact rational arithmetic (each value as the fraction of its shortest decimal form, which for values
 typed in a file is the file's decimal): its acceptability (u_i ≥ r_i exactly; a package HiGHS accepted
@@ -41,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from detente.analysis.maxmin_search import MaxMinSearch
 from detente.analysis.results import CONCEPTS, Package, SolveResult
 from detente.errors import DetenteError
 from detente.model.compiled import FloatArray, IntArray
@@ -61,6 +68,10 @@ CAPPED = (
 )
 #: Packages listed in the max-min window before the leximin stages take over.
 SMALL_WINDOW = 20
+#: States the Lagrangian search may visit per question before the MILP takes over (deterministic).
+SEARCH_STATES = 6_000_000
+#: Largest window (packages within τ of the optimum) the search hands back; more: the MILP path.
+SEARCH_WINDOW = 5_000
 WALL_STOP = "wall-clock safety stop reached: the answer is incomplete and may differ from run to run"
 NODE_STOP = "node budget reached before the optimum was proven"
 #: Work units charged per model coefficient for each HiGHS solve (presolve and set-up; measured about
@@ -147,6 +158,7 @@ class PackageMip:
             ("mip_rel_gap", 0.0),
             ("primal_feasibility_tolerance", 1e-9),
             ("mip_feasibility_tolerance", 1e-9),
+            ("dual_feasibility_tolerance", 1e-10),
         ):
             h.setOptionValue(name, value)
         self.inf = highspy.kHighsInf
@@ -168,6 +180,19 @@ class PackageMip:
         for i in range(cs.n_parties):
             self.add_row(cs.values[:, i], float(cs.reservation[i]), self.inf)
         self.span = float(np.abs(cs.values).sum(axis=0).max(initial=0.0)) + 1.0
+
+    def hint(self, choices: IntArray, extra: dict[int, float] | None = None) -> None:
+        """Start HiGHS from this package (an incumbent; HiGHS checks it against the model)."""
+        import highspy
+
+        x = np.zeros(self.n_cols)
+        x[self.cs.global_options(choices)] = 1.0
+        for col, v in (extra or {}).items():
+            x[col] = v
+        sol = highspy.HighsSolution()
+        sol.col_value = [float(v) for v in x]
+        sol.value_valid = True
+        self.h.setSolution(sol)
 
     def add_col(self, lo: float, hi: float) -> int:
         self.h.addVar(lo, hi)
@@ -445,10 +470,32 @@ def _leximin_key(gains: list[Fraction]) -> tuple[Fraction, ...]:
     return tuple(sorted(gains))
 
 
+def _search(
+    cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float
+) -> tuple[MaxMinSearch | None, IntArray | None]:
+    """The Lagrangian enumeration (:mod:`~detente.analysis.maxmin_search`) on its deterministic budget:
+    (the complete result, None), or (None, the best package it saw — an incumbent for the MILP — or
+    None) when it does not apply or gives up (the caller solves the MILP)."""
+    from detente.analysis.maxmin_search import search_maxmin
+
+    found = search_maxmin(cs, W, w0, tau, work=SEARCH_STATES, accept=ExactValues(cs).acceptable)
+    if found is None:
+        return None, None
+    if not found.complete or found.packages.shape[0] > SEARCH_WINDOW:
+        return None, (found.packages[0] if found.packages.shape[0] else None)
+    return found, None
+
+
 def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
+    tau = TOLERANCE * _unit(cs)
+    found, hint = _search(cs, cs.values, -cs.disagreement, tau)
+    if found is not None:
+        return _egalitarian_window(cs, run, started, found)
     method = "milp+leximin"
     ex = ExactValues(cs)
-    mip, _t = _maxmin_model(cs, run, None, None)
+    mip, t = _maxmin_model(cs, run, None, None)
+    if hint is not None:
+        mip.hint(hint, {t: float(min(ex.gains(hint)))})
     status, c, obj, bound = _best(mip, ex, None)
     if c is None:
         return _no_deal(cs, "egalitarian", method, run, status, started)
@@ -506,6 +553,37 @@ def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
     )
 
 
+def _egalitarian_window(cs: CompiledScenario, run: Run, started: float, found: MaxMinSearch) -> SolveResult:
+    """Egalitarian from the complete window of the Lagrangian search: the leximin-best packages,
+    compared exactly (every package within τ of the max-min value is in the window)."""
+    method = "milp+lagrange-search+leximin"
+    ex = ExactValues(cs)
+    window = [c for c in found.packages if ex.acceptable(c)]
+    if not window:
+        return _no_deal(cs, "egalitarian", method, run, "infeasible", started)
+    keys = [_leximin_key(ex.gains(c)) for c in window]
+    top = max(keys)
+    chosen = [c for c, key in zip(window, keys, strict=True) if key == top]
+    notes: list[str] = []
+    if len(chosen) > TIE_LIMIT:
+        chosen = chosen[:TIE_LIMIT]
+        notes.append(f"more than {TIE_LIMIT} packages tie leximin: list capped at {TIE_LIMIT}")
+    notes.append(f"{len(window)} package(s) within τ of the max-min value, ranked leximin exactly")
+    notes.append("leximin gain vector (sorted): " + ", ".join(f"{float(v):.12g}" for v in top))
+    return _result(
+        cs,
+        "egalitarian",
+        method,
+        run,
+        optimal=True,
+        gap=0.0,
+        choices=chosen,
+        objective=float(top[0]),
+        notes=notes,
+        started=started,
+    )
+
+
 def _ordered_sums(mip: PackageMip, cs: CompiledScenario, k: int) -> dict[int, float]:
     """Columns of S_k = k·r − Σ_i e_i with e_i ≥ r − g_i, e_i ≥ 0 (Ogryczak): max S_k is the largest sum
     of the k smallest gains. Returns S_k as {column: coefficient}."""
@@ -555,9 +633,19 @@ def ideal_point(cs: CompiledScenario, run: Run) -> tuple[list[Fraction] | None, 
     ex = ExactValues(cs)
     ideal: list[Fraction] = []
     proven = True
+    tau = TOLERANCE * _unit(cs)
     for i in range(cs.n_parties):
+        found, hint = _search(cs, cs.values[:, i : i + 1], np.zeros(1), tau)
+        if found is not None:
+            tops = [ex.utilities(c)[i] for c in found.packages if ex.acceptable(c)]
+            if not tops:
+                return None, True
+            ideal.append(max(tops))
+            continue
         mip = PackageMip(cs, run)
         mip.objective_x(cs.values[:, i])
+        if hint is not None:
+            mip.hint(hint)
         status, c, _obj, bound = _best(mip, ex, None)
         if c is None:
             return None, status == "infeasible"
@@ -602,7 +690,40 @@ def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         return min(g[i] / span[i] for i in parties)
 
     fspan = np.asarray([float(s) if i in parties else 0.0 for i, s in enumerate(span)])
-    mip, _t = _maxmin_model(cs, run, fspan, None)
+    hint: IntArray | None = None
+    if proven:
+        sel = np.asarray(parties, dtype=np.int64)
+        rel = TOLERANCE * _unit(cs) / float(max(span[i] for i in parties))
+        found, hint = _search(cs, cs.values[:, sel] / fspan[sel], -cs.disagreement[sel] / fspan[sel], rel)
+        if found is not None:
+            window = [c for c in found.packages if ex.acceptable(c)]
+            if window:
+                ratios = [ratio(c) for c in window]
+                rho = max(ratios)
+                ties = [c for c, r in zip(window, ratios, strict=True) if r == rho]
+                notes.append(
+                    "ideal point: "
+                    + ", ".join(f"{cs.party_ids[i]} {float(ideal[i]):.12g}" for i in range(cs.n_parties))
+                )
+                notes.append(f"{len(window)} package(s) within τ of the max-min ratio, compared exactly")
+                if len(ties) > TIE_LIMIT:
+                    ties = ties[:TIE_LIMIT]
+                    notes.append(CAPPED)
+                return _result(
+                    cs,
+                    "ks",
+                    "milp+lagrange-search+exact-ratio",
+                    run,
+                    optimal=True,
+                    gap=0.0,
+                    choices=ties,
+                    objective=float(rho),
+                    notes=notes,
+                    started=started,
+                )
+    mip, t = _maxmin_model(cs, run, fspan, None)
+    if hint is not None:
+        mip.hint(hint, {t: float(ratio(hint))})
     status, c, _obj, bound = _best(mip, ex, None)
     if c is None:
         return _no_deal(cs, "ks", method, run, status, started)
