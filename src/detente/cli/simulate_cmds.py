@@ -17,6 +17,7 @@ from detente.cli.common import (
     Concept,
     FormatOption,
     OutputFormat,
+    budgeted,
     console,
     emit_json,
     err_console,
@@ -291,7 +292,10 @@ def simulate_roadmap(
     time_limit: Annotated[
         float,
         typer.Option(
-            "--time-limit", min=0.1, help="Work budget of the sequencer (deterministic work units)."
+            "--time-limit",
+            min=0.1,
+            help="Work budget of the command's solves: finding the package and sequencing the roadmaps "
+            "(deterministic work units, one budget for the whole command).",
         ),
     ] = 10.0,
     format: FormatOption = OutputFormat.table,
@@ -329,7 +333,7 @@ def simulate_roadmap(
             raise DetenteError(f"--detection {item}: write MOVE=P with P a probability, e.g. dismantle=0.8")
         if key not in cs.move_ids:
             raise DetenteError(f"--detection {item}: unknown move '{key}'")
-    with err_console.status("Sequencing and playing the roadmaps…"):
+    with budgeted(time_limit), err_console.status("Sequencing and playing the roadmaps…"):
         game = run(
             cs,
             choices,
