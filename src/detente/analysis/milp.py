@@ -77,10 +77,14 @@ NODE_STOP = "node budget reached before the optimum was proven"
 #: Work units charged per model coefficient for each HiGHS solve (presolve and set-up; measured about
 #: 2.5·10^-5 s per coefficient on an idle machine, rounded up) ...
 SOLVE_UNITS = 3e-5
-#: ... and per model coefficient for each simplex iteration (measured about 10^-7 s).
-ITERATION_UNITS = 1e-7
-#: The node limit of one solve assumes a node costs this much per coefficient (about 15 iterations).
-NODE_UNITS = 1.5e-6
+#: ... and per model coefficient for each simplex iteration. Re-measured on an idle machine on the
+#: 200 × 6 real-valued instances (benchmarks/bench_realvalued.py): 0.5–3.4·10^-8 s per iteration and
+#: coefficient inside branch and bound (10^-7, first calibrated on a loaded machine, charged 5–15× the
+#: CPU time and stopped proofs that plain HiGHS finishes).
+ITERATION_UNITS = 1e-8
+#: The node limit of one solve assumes a node costs this much per coefficient (measured about
+#: 1.3·10^-7: 0.75 ms per node on a 5,800-coefficient model).
+NODE_UNITS = 2e-7
 
 
 class ExactValues:
