@@ -128,9 +128,9 @@ def run() -> str:
         "## Options for principals\n\n"
         f"Top-{TOP} diverse options (each ≥ 90 % of the best score, pairwise ≥ max(2, M/8) = 25 moves apart) "
         f"on a seeded random scenario with {MOVES} moves (2–4 options each) × {PARTIES} parties, 4 red lines "
-        "and a few prerequisites; CP-SAT with 2 workers and a 15 s limit; target < 15 s. Baseline: the same "
+        'and a few prerequisites; `options_report(method="auto")` (HiGHS for welfare, egalitarian and KS, CP-SAT for Nash), one thread, a 15-unit work budget; target < 15 s. Baseline: the same '
         "search for one option (the optimum alone), so the ratio is the cost of nine more, diverse options. "
-        "The last column is the gap between the best score found and CP-SAT's bound on the optimum.\n\n"
+        "The last column is the gap between the best score found and the solver's bound on the optimum.\n\n"
         "| concept | method | options | min diff | seconds | < 15 s | 1 option s | ratio | optimum gap |\n"
         "| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |\n" + "\n".join(rows) + "\n\n"
         "### Nash options on real-valued data\n\n"
