@@ -192,7 +192,7 @@ def forbid_vector(model: cp_model.CpModel, exprs: Sequence[Any], values: Sequenc
     model.add_bool_or(lits)
 
 
-def enumerate_packages(
+def list_pinned_packages(
     cs: CompiledScenario,
     pin: Callable[[ScaledModel], tuple[Any, int | None] | None],
     known: Sequence[IntArray],
@@ -342,7 +342,7 @@ def _welfare(cs: CompiledScenario, budget: Budget, tie_limit: int, started: floa
     def pin(s: ScaledModel) -> tuple[Any, int]:
         return sum(s.pm.u), value
 
-    ties, why = enumerate_packages(cs, pin, [best], budget, tie_limit)
+    ties, why = list_pinned_packages(cs, pin, [best], budget, tie_limit)
     return _result(
         cs,
         "welfare",
@@ -461,7 +461,7 @@ def _egalitarian(cs: CompiledScenario, budget: Budget, tie_limit: int, started: 
             s.model.add(g >= levels[0])
         return sums[-1], None
 
-    ties, why = enumerate_packages(cs, pin, [], budget, tie_limit)
+    ties, why = list_pinned_packages(cs, pin, [], budget, tie_limit)
     if not ties:
         return _none_acceptable(
             cs, "egalitarian", method, int(cp_model.UNKNOWN if why else cp_model.INFEASIBLE), started
@@ -547,7 +547,7 @@ def _ks(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) ->
     sm = scaled_model(cs)
     gains = sm.gains()
     if not parties:  # every ratio is 0/0: as in detente.analysis.concepts, every package ties at 1
-        every, why_all = enumerate_packages(cs, lambda s: None, [], budget, tie_limit)
+        every, why_all = list_pinned_packages(cs, lambda s: None, [], budget, tie_limit)
         notes.append("no party can gain over its disagreement point: every package ties")
         return _result(
             cs,
@@ -584,7 +584,7 @@ def _ks(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) ->
         def better(c: IntArray, rho: Fraction = rho) -> bool:
             return ratio(c) > rho
 
-        found, why = enumerate_packages(cs, pin, [best], budget, tie_limit, stop=better)
+        found, why = list_pinned_packages(cs, pin, [best], budget, tie_limit, stop=better)
         if why == STOPPED:
             best, rho = found[-1], ratio(found[-1])
             continue
@@ -775,7 +775,7 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
                 for g in s.gains():
                     s.model.add(g >= 0)
 
-            every, why_all = enumerate_packages(cs, at_least_d, [], budget, tie_limit)
+            every, why_all = list_pinned_packages(cs, at_least_d, [], budget, tie_limit)
             notes.append("no party can gain over its disagreement point: every package ties")
             optimal = proven and sm.exact and why_all != TIMEOUT_TIES
             return _result(
@@ -869,7 +869,7 @@ def _nash(cs: CompiledScenario, budget: Budget, tie_limit: int, started: float) 
             for i, val in zip(S, key, strict=True):
                 s.model.add(gains[i] == val)
 
-        found, why_k = enumerate_packages(
+        found, why_k = list_pinned_packages(
             cs, pin, [search.visited[key]], budget, max(1, tie_limit - len(choices_all))
         )
         choices_all += found
