@@ -32,7 +32,6 @@ import numpy as np
 from detente.analysis import concepts as _concepts
 from detente.analysis import dispatch as _dispatch
 from detente.analysis.dispatch import (
-    AUTO_ENUMERATION_OUTCOMES,
     DP_AUTO_STATE_LIMIT,
     ENUMERATION_LIMIT,
     METHODS,
@@ -52,9 +51,6 @@ from detente.analysis.frontier import PACKAGE_BUDGET, ExactFrontier, StreamingFr
 from detente.analysis.results import CONCEPTS, TIE_TOLERANCE, FrontierResult, Package, SolveResult
 from detente.errors import DetenteError
 from detente.model.compiled import CompiledScenario
-
-#: Kept for callers: the enumeration threshold of ``auto`` (defined in :mod:`detente.analysis.dispatch`).
-AUTO_ENUMERATION_THRESHOLD = AUTO_ENUMERATION_OUTCOMES
 
 NO_DEAL_NOTE = (
     "no acceptable package: no package meets every constraint and every reservation value "

@@ -55,12 +55,11 @@ def nash_point(cs: CompiledScenario) -> NashPoint:
     key = scenario_key(cs)
     got = _NASH.get(key)
     if got is None:
-        from detente.analysis.solve import AUTO_ENUMERATION_THRESHOLD, solve
+        from detente.analysis.solve import solve
 
-        # small spaces: enumeration (every tie); large ones: the exact CP-SAT search (the frontier's
-        # dynamic program can be slow on hundreds of moves with several parties)
-        method = "auto" if cs.n_outcomes <= AUTO_ENUMERATION_THRESHOLD else "cp-sat"
-        res = solve(cs, "nash", method=method)
+        # the one dispatch policy (enumeration on small spaces, a budgeted dynamic program, else the
+        # HiGHS cutting-plane loop or CP-SAT): never an unbounded computation
+        res = solve(cs, "nash")
         if res.packages:
             p = res.packages[0]
             got = NashPoint(p.choices, p.utilities, res.method, res.optimal)
