@@ -535,27 +535,15 @@ def _add_objective(
 
 
 def _ideal_cpsat(cs: CompiledScenario, time_limit: float) -> tuple[FloatArray | None, bool]:
-    """u*_i = max u_i over acceptable packages (P CP-SAT solves); None when nothing is acceptable."""
-    from ortools.sat.python import cp_model
+    """u*_i = max u_i over acceptable packages by :func:`detente.analysis.cpsat_concepts.ideal_point`
+    (the CP-SAT backend's one definition), in utility units; None when nothing is acceptable."""
+    from detente.analysis.budget import Budget
+    from detente.analysis.cpsat_concepts import ideal_point
 
-    from detente.analysis.cpsat_model import build_package_model
-
-    ideal = np.zeros(cs.n_parties)
-    exact = True
-    for i in range(cs.n_parties):
-        pm = build_package_model(cs)
-        pm.model.maximize(pm.u[i])
-        solver = _solver(max(0.5, time_limit / cs.n_parties), "welfare", first=True)
-        st = solver.solve(pm.model)
-        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, st == cp_model.INFEASIBLE
-        exact &= st == cp_model.OPTIMAL
-        ideal[i] = (
-            solver.objective_value / pm.scale
-            if st == cp_model.OPTIMAL
-            else solver.best_objective_bound / pm.scale
-        )
-    return ideal, exact
+    ints, proven, sm = ideal_point(cs, Budget.of(time_limit))
+    if ints is None:
+        return None, proven
+    return np.asarray(ints, dtype=np.float64) / sm.pm.scale, proven
 
 
 def _gainers_cpsat(cs: CompiledScenario, time_limit: float) -> BoolArray:
