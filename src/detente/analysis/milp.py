@@ -408,6 +408,24 @@ def _unit(cs: CompiledScenario) -> float:
     return utility_scale(cs)
 
 
+def _unproven(
+    cs: CompiledScenario,
+    concept: str,
+    method: str,
+    run: Run,
+    c: IntArray,
+    objective: float,
+    bound: float | None,
+    started: float,
+) -> SolveResult:
+    """The best package found when the budget stopped the proof: not optimal, gap = bound − objective."""
+    gap = None if bound is None else max(0.0, bound - objective)
+    return _result(
+        cs, concept, method, run, optimal=False, gap=gap, choices=[c], objective=objective, notes=[],
+        started=started,
+    )  # fmt: skip
+
+
 # ----- the questions ------------------------------------------------------------------------------------
 def _welfare(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
     method = "milp"
@@ -419,19 +437,7 @@ def _welfare(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         return _no_deal(cs, "welfare", method, run, status, started)
     objective = float(sum(ex.utilities(c)))
     if status != "optimal":
-        gap = None if bound is None else max(0.0, bound - objective)
-        return _result(
-            cs,
-            "welfare",
-            method,
-            run,
-            optimal=False,
-            gap=gap,
-            choices=[c],
-            objective=objective,
-            notes=[],
-            started=started,
-        )
+        return _unproven(cs, "welfare", method, run, c, objective, bound, started)
 
     def make() -> PackageMip:
         m = PackageMip(cs, run)
@@ -505,19 +511,7 @@ def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         return _no_deal(cs, "egalitarian", method, run, status, started)
     objective = float(min(ex.gains(c)))
     if status != "optimal":
-        gap = None if bound is None else max(0.0, bound - objective)
-        return _result(
-            cs,
-            "egalitarian",
-            method,
-            run,
-            optimal=False,
-            gap=gap,
-            choices=[c],
-            objective=objective,
-            notes=[],
-            started=started,
-        )
+        return _unproven(cs, "egalitarian", method, run, c, objective, bound, started)
     tau = TOLERANCE * _unit(cs)
 
     # leximin: the candidates are the packages with every gain ≥ t* − τ

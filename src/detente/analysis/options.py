@@ -636,7 +636,9 @@ def _by_milp(
     info: dict = {"method": "milp", "notes": notes}
     pillar = None if len(moves) == cs.n_moves else cs.category[int(moves[0])]
     empty = np.zeros((0, cs.n_moves), dtype=np.int64), np.zeros(0)
-    budget = Budget.of(time_limit)
+    # a third of the work for the proven first option (_exact_first), the rest for the ideal point and
+    # the other options, so the whole search stays within time_limit
+    budget = Budget.of(time_limit - time_limit / 3)
     run = Run(
         nodes=max(1, math.floor(NODES_PER_UNIT * budget.left())), deadline=budget.deadline, budget=budget
     )
