@@ -150,3 +150,29 @@ def test_proposer_and_errors() -> None:
         wedges(cs, proposer=["US"])
     none = wedges(cs, coalitions=[])
     assert none.coalitions == [] and "no coalitions" in none.notes[0]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cs=instances(max_parties=4, max_moves=4))
+def test_overlap_of_everyone_is_the_enumerators_zone_of_agreement(cs: CompiledScenario) -> None:
+    """One enumerator: the overlap of every party counts exactly the packages the enumerator accepts."""
+    from detente.analysis.enumerate import count_packages
+
+    ov = overlap(cs, list(range(cs.n_parties)), method="enumeration")
+    assert ov.count == count_packages(cs, acceptable=True)
+    assert ov.exists == (ov.count > 0)
+
+
+def test_overlap_decides_on_each_partys_grid() -> None:
+    """A party with utilities near 10^6 beside one near 0.1: acceptance of the small party is decided
+    on its own grid, the same as the enumerator's (a shared float scale would blur 3·10^-8 steps)."""
+    from detente.analysis.enumerate import count_packages
+    from tests.analysis._instances import build
+
+    cs = build(
+        [[[1e6, 0.12345671], [999999.0, 0.12345674]], [[0.0, 0.0], [1.0, -0.00000003]]],
+        [999999.0, 0.12345671],
+    )
+    ov = overlap(cs, [0, 1], method="enumeration")
+    pkgs = np.array(list(itertools.product(range(2), range(2))))
+    assert ov.count == int(cs.acceptable(pkgs).sum()) == count_packages(cs)

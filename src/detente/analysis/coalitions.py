@@ -216,33 +216,39 @@ def _why_rejected(cs: CompiledScenario, c: IntArray, b: int) -> list[str]:
 
 @dataclass
 class _Masks:
-    """Every package with per-party acceptance (enumeration engine)."""
+    """Every package that meets the rules of no party (the shared rules), with per-party acceptance:
+    tabulated by the one enumerator (:func:`~detente.analysis.enumerate.iter_packages`), so dominance of
+    a reservation value is decided on each party's own utility grid, as everywhere else."""
 
     choices: IntArray
     utilities: FloatArray
-    rules_ok: BoolArray  # (N,) the package rules of no party hold
-    accepts: BoolArray  # (N, P)
+    accepts: BoolArray  # (N, P) u_i ≥ r_i on party i's grid and party i's own rules hold
 
 
 def _masks(cs: CompiledScenario) -> _Masks:
-    from detente.analysis.budget import charge_packages
+    import dataclasses
 
-    n = cs.n_outcomes
-    charge_packages(n)  # every package is tabulated: charged to the running command's work budget
-    choices = np.stack(
-        np.unravel_index(np.arange(n, dtype=np.int64), tuple(int(x) for x in cs.n_options)), axis=1
-    )
-    u = cs.utilities(choices)
-    x = cs.indicator(choices)
-    rules = np.ones(n, dtype=bool)
-    accepts = u >= cs.reservation - 1e-9
-    for con in cs.constraints:
-        ok = con.holds(x)
-        if con.party is None:
-            rules &= ok
-        else:
-            accepts[:, con.party] &= ok
-    return _Masks(choices, u, rules, accepts)
+    from detente.analysis.enumerate import decode, iter_packages, utility_grid
+
+    shared = dataclasses.replace(cs, constraints=tuple(c for c in cs.constraints if c.party is None))
+    grid = utility_grid(cs)
+    index: list[IntArray] = []
+    ints: list[IntArray] = []
+    for chunk in iter_packages(shared, acceptable=False, grid=grid):
+        index.append(chunk.index)
+        ints.append(chunk.ints)
+    p = cs.n_parties
+    idx = np.concatenate(index) if index else np.zeros(0, dtype=np.int64)
+    grid_u = np.concatenate(ints) if ints else np.zeros((0, p), dtype=np.int64)
+    choices = decode(cs, idx) if idx.size else np.zeros((0, cs.n_moves), dtype=np.int64)
+    accepts = grid_u >= grid.reservation
+    own = [con for con in cs.constraints if con.party is not None]
+    if own and idx.size:
+        x = cs.indicator(choices)
+        for con in own:
+            accepts[:, con.party] &= con.holds(x)
+    u = cs.utilities(choices) if idx.size else np.zeros((0, p))
+    return _Masks(choices, u, accepts)
 
 
 def _best(m: _Masks, mask: BoolArray, score: FloatArray) -> IntArray | None:
@@ -367,7 +373,7 @@ def wedges(
                 count = None
                 best = None
                 if masks is not None:
-                    mask = masks.rules_ok & masks.accepts[:, accept].all(axis=1) & ~masks.accepts[:, b]
+                    mask = masks.accepts[:, accept].all(axis=1) & ~masks.accepts[:, b]
                     count = int(mask.sum())
                     exists = count > 0
                     best = _best(masks, mask, masks.utilities[:, props].sum(axis=1))
@@ -431,9 +437,9 @@ def overlap(
             engine = _CpsatEngine(cs, time_limit)
     ids = [cs.party_ids[p] for p in parties]
     if masks is not None:
-        mask = masks.rules_ok & masks.accepts[:, parties].all(axis=1)
+        mask = masks.accepts[:, parties].all(axis=1)
         count = int(mask.sum())
-        total = int(masks.rules_ok.sum())
+        total = int(masks.accepts.shape[0])
         gain = (masks.utilities[:, parties] - cs.reservation[parties]).sum(axis=1)
         best = _best(masks, mask, gain)
         return Overlap(
