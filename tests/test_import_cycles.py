@@ -41,3 +41,23 @@ def test_the_check_sees_lazy_and_type_checking_imports() -> None:
     except graphlib.CycleError:
         return
     raise AssertionError("an added back edge must be reported as a cycle")
+
+
+#: The layers that compute: the model and the algorithms. They import nothing from the readers and
+#: writers (``detente.io``), the command line or the server — files come in through ``io`` and results
+#: go out through the CLI, the brief and the server. Charts are outputs and may write files.
+ALGORITHM_LAYERS = ("detente.model", "detente.analysis", "detente.roadmap")
+OUTER_LAYERS = ("detente.io", "detente.cli", "detente.server", "detente.brief")
+
+
+def test_algorithms_import_nothing_from_io_or_the_interfaces() -> None:
+    graph = _graph()
+    wrong = sorted(
+        f"{m} → {t}"
+        for m, targets in graph.items()
+        if m.startswith(ALGORITHM_LAYERS) and not m.endswith(".charts")
+        for t in targets
+        if t.startswith(OUTER_LAYERS)
+    )
+    assert [m for m in graph if m.startswith("detente.analysis.")], "the analysis modules were read"
+    assert wrong == []

@@ -4,22 +4,24 @@ property tests against independent LPs (efficiency and the egalitarian optimum, 
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.analysis.adjusted_winner import (
-    adjusted_winner,
-    adjusted_winner_csv,
-    parse_points_csv,
-    read_points_csv,
-    to_output,
-)
+from detente.analysis.adjusted_winner import AdjustedWinnerResult, adjusted_winner, to_output
 from detente.errors import DetenteError
+from detente.io.points_table import parse_points_csv, read_points_csv
 from tests.conftest import FIXTURES
 
 AW = FIXTURES / "aw"
+
+
+def adjusted_winner_csv(path: Path) -> AdjustedWinnerResult:
+    """Adjusted Winner on a table read from a CSV file (as ``detente adjusted-winner`` does)."""
+    parties, issues, pa, pb = read_points_csv(path)
+    return adjusted_winner(issues, pa, pb, parties)
 
 
 def test_published_bob_carol_example() -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from detente.analysis.adjusted_winner import parse_points_csv
 from detente.errors import DetenteError
 from detente.io.errors import ScenarioError
 from detente.io.genius_import import import_genius
 from detente.io.input_policy import MAX_BYTES, InputError, parse_json, read_bytes
 from detente.io.loader import load_scenario, parse_scenario
+from detente.io.points_table import parse_points_csv
 from tests.conftest import FIXTURES
 from tests.hostile.conftest import BAD, HOSTILE, assert_clean_error, run_bounded
 

@@ -21,13 +21,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detente.analysis.adjusted_winner import adjusted_winner, parse_points_csv
+from detente.analysis.adjusted_winner import adjusted_winner
 from detente.errors import DetenteError
 from detente.io.errors import ScenarioError
 from detente.io.genius import GeniusError, read_domain_xml, read_profile_xml
 from detente.io.genius_web import _profile
 from detente.io.input_policy import InputError, parse_json
 from detente.io.loader import parse_scenario
+from detente.io.points_table import parse_points_csv
 from tests.conftest import FIXTURES
 
 VALID = yaml.safe_load((FIXTURES / "scenarios" / "minimal.yaml").read_text())

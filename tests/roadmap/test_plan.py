@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from detente.errors import DetenteError
+from detente.io.package_file import package_from_file
 from detente.roadmap import compare_strategies, plan_roadmap
-from detente.roadmap.package import package_from_file
 from detente.roadmap.plan import naive_order
 from tests.roadmap.conftest import everything, game
 
@@ -102,8 +102,8 @@ def test_package_file_errors_name_line_and_column(tmp_path) -> None:  # type: ig
 
     from detente.errors import DetenteError
     from detente.io.loader import load_scenario
+    from detente.io.package_file import package_from_file
     from detente.model.compiled import compile_scenario
-    from detente.roadmap.package import package_from_file
     from tests.conftest import FIXTURES
 
     cs = compile_scenario(load_scenario(FIXTURES / "scenarios" / "minimal.yaml"))

@@ -24,25 +24,22 @@ total are accepted (the totals are still made equal), but the result then carrie
 envy-freeness and efficiency are not guaranteed. The 100-point convention itself is not required:
 a table whose columns sum to another common total only gets a note.
 
-:func:`read_points_csv` reads the table format used by ``detente adjusted-winner``:
+:func:`detente.io.points_table.read_points_csv` reads the table format used by ``detente adjusted-winner``:
 a header ``issue,<party A>,<party B>`` and one row per issue.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from detente.errors import DetenteError
-from detente.io.input_policy import MAX_DIGITS, MAX_FIELD, MAX_MAGNITUDE, number_problem, read_text, sci
+from detente.model.limits import MAX_DIGITS, MAX_MAGNITUDE, number_problem, sci
 
 #: The convention: each side spreads this many points over the issues.
 POINTS_TOTAL = 100
@@ -138,7 +135,7 @@ def to_output(result: AdjustedWinnerResult, file: str | None = None) -> Adjusted
     )
 
 
-def _points_problem(x: Number) -> str | None:
+def points_problem(x: Number) -> str | None:
     """Why ``x`` cannot be a number of points under the input policy (checked *before* any exact
     conversion: ``Fraction('1e100000000')`` would build a 100-million-digit integer)."""
     if isinstance(x, str):
@@ -163,7 +160,7 @@ def _as_fraction(x: Number, where: str) -> Fraction:
         raise DetenteError(f"{where}: expected a number of points, found {x!r}")
     if isinstance(x, float) and not math.isfinite(x):
         raise DetenteError(f"{where}: points must be finite, found {x!r}")
-    problem = _points_problem(x)
+    problem = points_problem(x)
     if problem is not None:
         raise DetenteError(f"{where}: {problem}; points must be finite with |points| ≤ {sci(MAX_MAGNITUDE)}")
     try:
@@ -279,99 +276,3 @@ def adjusted_winner(
 
 def _fmt(x: Fraction) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{x} (≈{float(x):.4g})"
-
-
-def parse_points_csv(
-    text: str, filename: str = "<string>"
-) -> tuple[tuple[str, str], list[str], list[str], list[str]]:
-    """Parse an Adjusted Winner table: header ``issue,<party A>,<party B>``, one row per issue.
-
-    Returns ``(parties, issues, points_a, points_b)`` with the points as the strings written (exact
-    decimals such as ``12.5`` are kept exact). Blank lines are skipped. Raises
-    :class:`~detente.errors.DetenteError` naming the file, the line and the fix.
-    """
-    rows: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text))
-    try:
-        rows.extend(reader)
-    except csv.Error as exc:
-        raise DetenteError(
-            f"{filename}:{reader.line_num}: not a readable CSV row ({exc}); fields are limited to "
-            f"{MAX_FIELD:,} characters and quotes must be closed"
-        ) from None
-    numbered = [
-        (i + 1, [c.strip() for c in row]) for i, row in enumerate(rows) if any(c.strip() for c in row)
-    ]
-    if not numbered:
-        raise DetenteError(
-            f"{filename}: the table is empty; write a header 'issue,<party A>,<party B>' "
-            "and one row per issue"
-        )
-    line, header = numbered[0]
-    if len(header) != 3 or not header[1] or not header[2]:
-        raise DetenteError(
-            f"{filename}:{line}: the header must have 3 columns 'issue,<party A>,<party B>' "
-            f"(found {len(header)}: {','.join(header)}); Adjusted Winner is for two parties"
-        )
-    if header[1] == header[2]:
-        raise DetenteError(
-            f"{filename}:{line}: both party columns are named '{header[1]}'; give them different names"
-        )
-    issues: list[str] = []
-    pa: list[str] = []
-    pb: list[str] = []
-    seen: dict[str, int] = {}
-    for line, row in numbered[1:]:
-        if len(row) != 3:
-            raise DetenteError(
-                f"{filename}:{line}: expected 3 columns (issue, {header[1]}, {header[2]}), "
-                f"found {len(row)}; quote issue names that contain commas"
-            )
-        name, x, y = row
-        if not name:
-            raise DetenteError(
-                f"{filename}:{line}: the issue name is empty; name the issue in the first column"
-            )
-        if name in seen:
-            raise DetenteError(
-                f"{filename}:{line}: issue '{name}' is already on line {seen[name]}; give each issue one row"
-            )
-        seen[name] = line
-        for party, cell in ((header[1], x), (header[2], y)):
-            problem = _points_problem(cell)
-            if problem is not None:
-                raise DetenteError(
-                    f"{filename}:{line}: {party}'s points for '{name}': {problem}; write a finite number "
-                    f"with |points| ≤ {sci(MAX_MAGNITUDE)}, such as 25 or 12.5"
-                )
-            try:
-                value = Fraction(cell)
-            except (ValueError, ZeroDivisionError):
-                raise DetenteError(
-                    f"{filename}:{line}: {party}'s points for '{name}' are '{cell}', not a number; "
-                    "write a number such as 25 or 12.5"
-                ) from None
-            if value < 0:
-                raise DetenteError(
-                    f"{filename}:{line}: {party}'s points for '{name}' are negative ({cell}); "
-                    "points must be 0 or more"
-                )
-        issues.append(name)
-        pa.append(x)
-        pb.append(y)
-    if not issues:
-        raise DetenteError(f"{filename}: the table has a header but no issues; add one row per issue")
-    return (header[1], header[2]), issues, pa, pb
-
-
-def read_points_csv(path: str | Path) -> tuple[tuple[str, str], list[str], list[str], list[str]]:
-    """Read an Adjusted Winner table from a CSV file (see :func:`parse_points_csv`)."""
-    p = Path(path)
-    text = read_text(p, what="CSV table (header 'issue,<party A>,<party B>')")
-    return parse_points_csv(text, str(p))
-
-
-def adjusted_winner_csv(path: str | Path) -> AdjustedWinnerResult:
-    """Read a table with :func:`read_points_csv` and run :func:`adjusted_winner` on it."""
-    parties, issues, pa, pb = read_points_csv(path)
-    return adjusted_winner(issues, pa, pb, parties)

@@ -316,7 +316,7 @@ class _CpsatEngine:
 def party_index(cs: CompiledScenario, pid: str, what: str) -> int:
     """Index of party ``pid``; a clear error naming ``what`` (the option or field) if unknown."""
     if pid not in cs.party_ids:
-        from detente.io.errors import did_you_mean
+        from detente.errors import did_you_mean
 
         guess = did_you_mean(pid, list(cs.party_ids))
         raise DetenteError(
@@ -373,7 +373,7 @@ def wedges(
                 count = None
                 best = None
                 if masks is not None:
-                    mask = masks.accepts[:, accept].all(axis=1) & ~masks.accepts[:, b]
+                    mask = np.all(masks.accepts[:, accept], axis=1) & ~masks.accepts[:, b]
                     count = int(mask.sum())
                     exists = count > 0
                     best = _best(masks, mask, masks.utilities[:, props].sum(axis=1))
@@ -437,7 +437,7 @@ def overlap(
             engine = _CpsatEngine(cs, time_limit)
     ids = [cs.party_ids[p] for p in parties]
     if masks is not None:
-        mask = masks.accepts[:, parties].all(axis=1)
+        mask: BoolArray = np.all(masks.accepts[:, parties], axis=1)
         count = int(mask.sum())
         total = int(masks.accepts.shape[0])
         gain = (masks.utilities[:, parties] - cs.reservation[parties]).sum(axis=1)

@@ -270,7 +270,7 @@ def _diversity_moves(cs: CompiledScenario, pillar: str | None) -> IntArray:
         return np.arange(cs.n_moves, dtype=np.int64)
     moves = np.asarray([k for k in range(cs.n_moves) if cs.category[k] == pillar], dtype=np.int64)
     if len(moves) == 0:
-        from detente.io.errors import did_you_mean
+        from detente.errors import did_you_mean
 
         guess = did_you_mean(pillar, list(cs.categories))
         raise DetenteError(

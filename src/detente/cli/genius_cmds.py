@@ -119,9 +119,11 @@ def adjusted_winner(
 
     Example: [bold]detente adjusted-winner tests/fixtures/aw/bob-carol.csv[/]
     """
-    from detente.analysis.adjusted_winner import adjusted_winner_csv, to_output
+    from detente.analysis.adjusted_winner import adjusted_winner, to_output
+    from detente.io.points_table import read_points_csv
 
-    result = adjusted_winner_csv(table)
+    parties, issues, points_a, points_b = read_points_csv(table)
+    result = adjusted_winner(issues, points_a, points_b, parties)
     doc = to_output(result, str(table))
     if format is OutputFormat.json:
         emit_json(doc.model_dump(mode="json"))

@@ -21,7 +21,7 @@ from detente.cli.common import (
     finite,
     fmt_num,
 )
-from detente.io.input_policy import MAX_MAGNITUDE
+from detente.model.limits import MAX_MAGNITUDE
 from detente.text import terminal
 
 if TYPE_CHECKING:
@@ -106,7 +106,8 @@ def _package(
     history: bool = False,
 ) -> tuple[npt.NDArray[np.int64], str]:
     from detente.errors import DetenteError
-    from detente.roadmap.package import package_from_concept, package_from_file, package_from_option
+    from detente.io.package_file import package_from_file
+    from detente.roadmap.package import package_from_concept, package_from_option
 
     given = [
         name

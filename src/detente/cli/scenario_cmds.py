@@ -308,7 +308,7 @@ def schema(
             console.print(n)
         return
     if name not in schema_names():
-        from detente.io.errors import did_you_mean
+        from detente.errors import did_you_mean
 
         guess = did_you_mean(name, schema_names())
         raise DetenteError(

@@ -310,7 +310,7 @@ def simulate_roadmap(
     cs = load_any(file)
     choices = None
     if package is not None:
-        from detente.roadmap.package import package_from_file
+        from detente.io.package_file import package_from_file
 
         choices = package_from_file(cs, package)
     types: dict[str, str] | str | None = None

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, did_you_mean
 from detente.forecast.issue import Issue
-from detente.io.errors import Problem, did_you_mean
+from detente.io.errors import Problem
 
 REQUIRED = ("actor", "capability", "position", "salience")
 CAPABILITY_ALIASES = ("capability", "clout", "power", "influence")

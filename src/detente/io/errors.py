@@ -7,8 +7,7 @@ non-zero; nothing here raises a traceback at the user.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from detente.errors import DetenteError
@@ -27,14 +26,6 @@ def format_path(path: Sequence[PathItem]) -> str:
         else:
             out += f".{item}" if out else str(item)
     return out or "(top level)"
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """The closest candidate to ``word`` (case-insensitive), or None when nothing is close."""
-    pool = list(dict.fromkeys(candidates))
-    lowered = {c.lower(): c for c in pool}
-    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[match[0]] if match else None
 
 
 @dataclass(frozen=True)

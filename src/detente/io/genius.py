@@ -45,7 +45,8 @@ from xml.parsers import expat
 from xml.sax.saxutils import quoteattr
 
 from detente.errors import DetenteError
-from detente.io.input_policy import InputError, number_problem, read_bytes
+from detente.io.input_policy import InputError, read_bytes
+from detente.model.limits import number_problem
 from detente.model.scenario import Meta, Move, Option, Party, Scenario, Source, Value
 
 #: Files larger than this are refused (a Genius domain of this size would not be enumerable anyway).

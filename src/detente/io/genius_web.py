@@ -23,8 +23,9 @@ from detente.io.genius import (
     folder_files,
     weight_notes,
 )
-from detente.io.input_policy import InputError, number_problem, parse_json, read_text
+from detente.io.input_policy import InputError, parse_json, read_text
 from detente.io.source_map import SourceMap
+from detente.model.limits import number_problem
 
 
 def _load(path: Path) -> tuple[Any, str]:

@@ -16,11 +16,8 @@ the machine, and every refusal names the file, the line and column, and the fix:
    so alias bombs and recursive aliases (``a: &a [*a]``) are refused.
    JSON (:func:`prescan_json`) gets the same depth bound from one scan over its brackets outside strings.
 4. **The numbers**: numbers written in the file must be finite (``.nan``, ``.inf``, ``NaN``,
-   ``Infinity``, ``1e400`` are refused) and have at most :data:`MAX_DIGITS` digits; every value an
-   algorithm consumes must satisfy ``|x| ≤`` :data:`MAX_MAGNITUDE` (:func:`number_problem`), durations in
-   days ``≤`` :data:`MAX_DAYS` and counts ``≤`` :data:`MAX_COUNT`. At 10¹² the sums of thousands of
-   values stay exact to well below the tolerances the solvers use, and CP-SAT's scaled 64-bit integers
-   cannot overflow.
+   ``Infinity``, ``1e400`` are refused) and have at most ``MAX_DIGITS`` digits; the model's own limits
+   on every value (:mod:`detente.model.limits`: magnitude, days, counts) are applied with locations.
 5. **JSON objects** may not repeat a key (the later one would silently win).
 
 Errors are :class:`InputError` (a :class:`~detente.errors.DetenteError`), one per problem, each with a
@@ -42,6 +39,7 @@ import yaml
 
 from detente.errors import DetenteError
 from detente.io.errors import Problem
+from detente.model.limits import MAX_DIGITS, MAX_MAGNITUDE, sci
 
 #: Largest input file read, in bytes (the size is checked before reading).
 MAX_BYTES = 20_000_000
@@ -51,18 +49,6 @@ MAX_DEPTH = 100
 MAX_NODES = 5_000_000
 #: Most items that aliases may add to a YAML document (each alias adds the size of what it names).
 MAX_ALIAS_ITEMS = 100_000
-#: Most digits in one number as written.
-MAX_DIGITS = 30
-#: Largest magnitude of a value, reservation, weight or point count.
-MAX_MAGNITUDE = 1e12
-#: Largest number of days (lead times, durations, deadlines).
-MAX_DAYS = 1_000_000
-#: Largest count (``at_least``, ``min``, ``max``).
-MAX_COUNT = 1_000_000
-#: Most parties in a scenario. Not for the Nash product (scored in log space: any number of parties
-#: works) but for the egalitarian (leximin) solution, which solves one model per party, each with P²
-#: auxiliary variables (Ogryczak's ordered sums): 250 parties are 250 solves of 62,500 auxiliaries.
-MAX_PARTIES = 250
 #: Longest CSV field, in characters.
 MAX_FIELD = 131_072
 
@@ -88,12 +74,6 @@ class InputError(DetenteError):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
-
-
-def sci(x: float) -> str:
-    """A limit for messages: ``1e12``, ``1e6``."""
-    exponent = math.log10(x)
-    return f"1e{int(exponent)}" if exponent.is_integer() else f"{x:g}"
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -391,27 +371,3 @@ def _key_position(text: str, key: str) -> tuple[int | None, int | None]:
 def read_json(path: str | Path, *, what: str = "JSON file") -> Any:
     """Read and parse a JSON file under the whole policy."""
     return parse_json(read_text(path, what=what), str(path))
-
-
-# ----- 4. numbers ---------------------------------------------------------------------------------
-def number_problem(x: Any, *, limit: float = MAX_MAGNITUDE, integer: bool = False) -> str | None:
-    """Why the number ``x`` is refused (not finite, ``|x| > limit``, not an integer when one is
-    needed), or None when it is acceptable."""
-    if isinstance(x, bool) or not isinstance(x, int | float):
-        return None
-    if isinstance(x, float) and not math.isfinite(x):
-        return f"{x} is not a finite number"
-    if abs(x) > limit:
-        return f"{x:.6g} is outside the supported range |value| ≤ {sci(limit)}"
-    if integer and isinstance(x, float) and not x.is_integer():
-        return f"{x} is not a whole number"
-    return None
-
-
-def limit_for(field: str) -> float:
-    """The magnitude limit of a scenario field: days and counts have their own bounds."""
-    if field.endswith("_days"):
-        return MAX_DAYS
-    if field in ("at_least", "min", "max"):
-        return MAX_COUNT
-    return MAX_MAGNITUDE

@@ -19,11 +19,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from detente.errors import did_you_mean
 from detente.io import input_policy
-from detente.io.errors import MAX_REPORTED, PathItem, Problem, ScenarioError, did_you_mean
-from detente.io.input_policy import MAX_MAGNITUDE, MAX_PARTIES, YAML11_EXPONENT, InputError, read_text, sci
+from detente.io.errors import MAX_REPORTED, PathItem, Problem, ScenarioError
+from detente.io.input_policy import YAML11_EXPONENT, InputError, read_text
 from detente.io.references import check_references
 from detente.io.source_map import SourceMap, parse_text
+from detente.model.limits import MAX_MAGNITUDE, MAX_PARTIES, sci
 from detente.model.scenario import Scenario
 
 MAX_BYTES = input_policy.MAX_BYTES

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from detente.io.errors import PathItem, Problem, did_you_mean
+from detente.errors import did_you_mean
+from detente.io.errors import PathItem, Problem
 from detente.io.source_map import SourceMap
 from detente.model.scenario import DiscreteScenario, Factor, Implies, MinContent, RedLine, Scenario
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from detente.io.errors import did_you_mean
+from detente.errors import did_you_mean
 from detente.ledger.entries import Entry, Genesis, Item, SnapbackRule
 
 

@@ -54,7 +54,7 @@ class StrictModel(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _bounded_numbers(cls, value: object, info: ValidationInfo) -> object:
-        from detente.io.input_policy import limit_for, number_problem
+        from detente.model.limits import limit_for, number_problem
 
         limit = limit_for(info.field_name or "")
         numbers = (
