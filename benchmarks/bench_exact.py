@@ -64,8 +64,7 @@ def naive_nash(cs: CompiledScenario, time_limit: float) -> tuple[str, float, flo
     ``time_limit``. Returns (status, seconds, product found)."""
     from ortools.sat.python import cp_model
 
-    from detente.analysis.cpsat_concepts import scaled_model
-    from detente.analysis.cpsat_model import new_solver
+    from detente.analysis.methods.cpsat_model import new_solver, scaled_model
 
     sm = scaled_model(cs)
     gains = []
@@ -95,7 +94,7 @@ def naive_nash(cs: CompiledScenario, time_limit: float) -> tuple[str, float, flo
 
 
 def _timed(cs: CompiledScenario, concept: str) -> tuple[float, bool, float | None]:
-    from detente.analysis.cpsat_concepts import solve_cpsat
+    from detente.analysis.methods.cpsat import solve_cpsat
 
     start = time.perf_counter()
     result = solve_cpsat(cs, concept, time_limit=60.0)
@@ -136,7 +135,7 @@ def run() -> str:
         [
             "## Exact optimization",
             "",
-            "`solve_cpsat` (`detente.analysis.cpsat_concepts`) on seeded random scenarios (`benchmarks/bench_exact.py`,",
+            "`solve_cpsat` (`detente.analysis.methods.cpsat`) on seeded random scenarios (`benchmarks/bench_exact.py`,",
             "`make_instance`: yes/no moves, 6 parties, 20 prerequisite/exclusion rules), wall-clock time to a",
             "**proven optimal** answer, including the listing of every tied package. Egalitarian = max-min with",
             "leximin tie-break (sums of the k smallest gains, 6 solves); Nash = tangent outer approximation of the",

@@ -126,7 +126,7 @@ MEMORY = textwrap.dedent(
     import json, resource, sys, time
     from detente.model.compiled import compile_scenario
     from detente.model.scenario import Scenario
-    from detente.analysis.solve import enumerated_frontier
+    from detente.analysis.methods.enumeration import enumerated_frontier
     doc = json.load(open(sys.argv[1]))
     cs = compile_scenario(Scenario.model_validate(doc))
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -145,7 +145,7 @@ DP_SCRIPT = textwrap.dedent(
     import numpy as np
     from detente.model.compiled import compile_scenario
     from detente.model.scenario import Scenario
-    from detente.analysis import frontier as fr
+    from detente.analysis.methods import dp as fr
     if sys.argv[2] == "old":  # the NumPy fold step (stable sort + divide-and-conquer filter), same call
         def numpy_fold(states, by_y, v, slack):
             step = fr._fold_step_numpy(states, v, slack)

@@ -14,7 +14,7 @@ from detente.analysis.budget import (
     recall,
     step_budget,
 )
-from detente.analysis.cpsat_concepts import solve_cpsat
+from detente.analysis.methods.cpsat import solve_cpsat
 from detente.analysis.report import analyze
 from detente.analysis.solve import solve
 from detente.io.loader import load_scenario

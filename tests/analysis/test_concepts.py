@@ -7,8 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from detente.analysis import concepts as co
-from detente.analysis.enumerate import enumerate_packages, utility_grid
-from detente.analysis.frontier import dp_frontier
+from detente.analysis.enumerate import enumerate_packages
+from detente.analysis.grid import utility_grid
+from detente.analysis.methods.dp import dp_frontier
 from tests.analysis._instances import brute_concept, build, instances
 
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))

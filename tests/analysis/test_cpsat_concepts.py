@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from detente.analysis import cpsat_concepts
-from detente.analysis.cpsat_concepts import solve_cpsat
+from detente.analysis.methods import cpsat as cpsat_concepts
+from detente.analysis.methods.cpsat import solve_cpsat
 from detente.errors import DetenteError
 from detente.model.compiled import CompiledScenario, compile_scenario
 from detente.model.scenario import Scenario

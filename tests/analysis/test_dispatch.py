@@ -7,7 +7,7 @@ import pytest
 
 from detente.analysis import dispatch
 from detente.analysis import solve as sv
-from detente.analysis.frontier import dp_frontier
+from detente.analysis.methods.dp import dp_frontier
 from tests.analysis._instances import build
 
 
@@ -36,7 +36,6 @@ def test_few_parties_use_the_dp_within_its_budget(monkeypatch):
     assert sv.solve(cs, "welfare").method == "dp"
     # a state budget too small for this frontier: the DP stops at once and auto falls back
     monkeypatch.setattr(dispatch, "DP_AUTO_STATE_LIMIT", 4)
-    monkeypatch.setattr(sv, "DP_AUTO_STATE_LIMIT", 4)
     assert dp_frontier(cs, state_limit=4) is None
     r = sv.solve_all(cs, concepts=("welfare", "nash"))
     assert r["welfare"].method == "milp" and r["welfare"].optimal
@@ -45,8 +44,8 @@ def test_few_parties_use_the_dp_within_its_budget(monkeypatch):
 
 def test_every_threshold_is_defined_once():
     from detente.analysis import enumerate as en
-    from detente.analysis import frontier as fr
     from detente.analysis import options
+    from detente.analysis.methods import dp as fr
 
     assert en.ENUMERATION_LIMIT is dispatch.ENUMERATION_LIMIT
     assert fr.COMPONENT_LIMIT == dispatch.DP_COMPONENT_LIMIT and fr.STATE_LIMIT == dispatch.DP_STATE_LIMIT
@@ -62,3 +61,13 @@ def test_milp_and_cpsat_agree_beyond_enumeration(concept):
     assert a.optimal and b.optimal
     assert a.objective == pytest.approx(b.objective, rel=1e-9, abs=1e-9)
     assert {tuple(p.choices) for p in a.packages} == {tuple(p.choices) for p in b.packages}
+
+
+def test_every_method_has_one_backend() -> None:
+    """One vocabulary: every ``method=`` but auto is a backend implementing the one protocol."""
+    from detente.analysis.methods import BACKENDS, Backend
+
+    assert set(BACKENDS) == set(dispatch.METHODS) - {"auto"}
+    for name, b in BACKENDS.items():
+        assert b.name == name
+        assert isinstance(b, Backend)

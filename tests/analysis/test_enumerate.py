@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente.analysis import enumerate as en
+from detente.analysis import grid as grid_mod
 from detente.errors import DetenteError
 from detente.io.loader import load_scenario
 from detente.model.compiled import compile_scenario
@@ -83,9 +84,9 @@ def test_hand_example_minimal_fixture(fixtures):
 def test_grid_makes_decimal_sums_exact():
     """0.1 + 0.2 and 0.3 are the same utility on the grid (float sums differ)."""
     cs = build([[[0.0], [0.1]], [[0.0], [0.2]], [[0.0], [0.3]]], [0.0])
-    g = en.utility_grid(cs)
+    g = grid_mod.utility_grid(cs)
     assert g.values[1, 0] + g.values[3, 0] == g.values[5, 0]
-    assert en.utility_scale(cs) == pytest.approx(0.6)
+    assert grid_mod.utility_scale(cs) == pytest.approx(0.6)
 
 
 def test_reservation_boundary_is_inclusive():
@@ -113,7 +114,7 @@ def test_tabulate_lists_combinations_in_package_order(cs, data):
     """The combinations of any subset of moves (the DP's components, enumeration's low group), in
     itertools.product order, each with the sum of its options' rows."""
     moves = sorted(data.draw(st.sets(st.integers(0, cs.n_moves - 1), min_size=1)))
-    g = en.utility_grid(cs)
+    g = grid_mod.utility_grid(cs)
     combos, sums = en.tabulate(cs, g.values, moves)
     expected = list(itertools.product(*[range(int(cs.n_options[k])) for k in moves]))
     assert [tuple(c) for c in combos.tolist()] == expected

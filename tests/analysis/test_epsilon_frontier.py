@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given
 
-from detente.analysis.epsilon_frontier import frontier_cpsat
+from detente.analysis.methods.cpsat_frontier import frontier_cpsat
 from detente.model.compiled import CompiledScenario
 
 try:

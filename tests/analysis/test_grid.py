@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from detente.analysis import solve as sv
-from detente.analysis.enumerate import utility_grid
+from detente.analysis.grid import utility_grid
 from tests.analysis._instances import build
 
 # one move, two options: (10^6, 0.12345671) and (999999, 0.12345674)
@@ -62,7 +62,7 @@ def test_grid_is_per_party_and_says_when_values_are_off_grid():
     # one move: the rounding (half a step of 10^-12 · U_i) is far below the tie tolerance 10^-9 · U_i
     assert sv.frontier(off, method="enumeration").exact
     # 2,001 moves: 2,001 half steps may exceed it, and the frontier says so
-    from detente.analysis.solve import grid_exact
+    from detente.analysis.methods._exact import grid_exact
 
     assert not grid_exact(
         build([[[0.1234567890123456, 0.0], [0.0, 1.0]]] * 2001, [0.0, 0.0]), utility_grid(off)

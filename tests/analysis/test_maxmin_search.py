@@ -1,4 +1,4 @@
-"""The Lagrangian max–min search (analysis/maxmin_search.py) against exact brute force.
+"""The Lagrangian max–min search (analysis/methods/maxmin_search.py) against exact brute force.
 
 Random rule-free scenarios with 12-decimal values (and integer values, where many packages tie):
 the search must list exactly the acceptable packages whose min score is within τ of the best, and
@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detente.analysis import milp
 from detente.analysis import solve as sv
-from detente.analysis.maxmin_search import search_maxmin
+from detente.analysis.methods import milp
+from detente.analysis.methods.maxmin_search import search_maxmin
 from detente.model.compiled import CompiledScenario, compile_scenario
 from detente.model.scenario import Scenario
 from tests.analysis._instances import build

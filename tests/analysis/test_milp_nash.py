@@ -1,4 +1,4 @@
-"""The HiGHS cutting-plane Nash solution (detente.analysis.milp_nash) against exact brute force on small
+"""The HiGHS cutting-plane Nash solution (detente.analysis.methods.milp_nash) against exact brute force on small
 random scenarios with 12-decimal values, party weights and forced ties (interchangeable options)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from detente.analysis import solve as sv
-from detente.analysis.milp_nash import expand, interchangeable, solve_nash_milp
+from detente.analysis.methods.milp_nash import expand, interchangeable, solve_nash_milp
 from detente.model.compiled import CompiledScenario
 from tests.analysis._instances import build
 

@@ -99,7 +99,7 @@ def test_fold_step_matches_brute_force_and_numpy_fold(data: tuple[np.ndarray, np
     """One step F' = ND{s + v_j ≥ low}: the kept sums against brute force (small ranges make ties —
     equal sums from different (state, vector) pairs — common), and states, ways and pointers against the
     NumPy fold step, exactly."""
-    from detente.analysis import frontier as fr
+    from detente.analysis.methods import dp as fr
 
     states = _antichain(data[0])
     v = np.unique(data[1], axis=0)

@@ -8,6 +8,8 @@ from hypothesis import HealthCheck, given, settings
 
 from detente.analysis import dispatch
 from detente.analysis import solve as sv
+from detente.analysis.methods._exact import NO_DEAL_NOTE
+from detente.analysis.methods.dp import KS_FRONTIER_NOTE
 from detente.analysis.results import CONCEPTS
 from detente.errors import DetenteError
 from detente.io.genius_import import import_genius
@@ -34,7 +36,7 @@ def test_dp_and_enumeration_agree(cs):
     # KS on the frontier lists the Pareto-optimal ties only (and says so)
     assert choice_set(by_dp["ks"]) <= choice_set(by_enum["ks"]) == brute_concept(cs, "ks")
     if by_dp["ks"].packages:
-        assert sv.KS_FRONTIER_NOTE in by_dp["ks"].notes
+        assert KS_FRONTIER_NOTE in by_dp["ks"].notes
 
 
 @FAST
@@ -76,7 +78,7 @@ def test_no_acceptable_package_gives_empty_result_with_note(fixtures):
     assert not sv.is_zone_of_agreement(cs)
     for method in ("enumeration", "dp"):
         r = sv.solve(cs, "nash", method=method)
-        assert r.packages == [] and r.notes == [sv.NO_DEAL_NOTE] and r.optimal
+        assert r.packages == [] and r.notes == [NO_DEAL_NOTE] and r.optimal
     assert sv.frontier(cs).packages == []
 
 
@@ -108,7 +110,7 @@ def test_bad_concept_or_method():
 
 
 def test_dp_refuses_when_components_too_large(monkeypatch):
-    from detente.analysis import frontier as fr
+    from detente.analysis.methods import dp as fr
 
     monkeypatch.setattr(fr, "COMPONENT_LIMIT", 2)
     cs = build([[[0.0], [1.0]]] * 3, [0.0], requires={1: ["m0"]})

@@ -15,7 +15,7 @@ dominates b too. "max z over y ≥ y_b" is a prefix maximum over the ranks of y 
 kept in a Fenwick tree (binary indexed tree) whose entries only grow: O(log N) per query and update.
 
 **Fold step** (:func:`fold_step_3d`, one step F' = ND{s + v_j : s ∈ F, j} of
-:func:`detente.analysis.frontier.dp_frontier`). The candidates form m blocks (one per component
+:func:`detente.analysis.methods.dp.dp_frontier`). The candidates form m blocks (one per component
 vector v_j), each a shifted copy of the sorted state set F, hence already sorted: merging the blocks
 (pairs of runs per round, ties by block) gives the lexicographic order in O(K log m) instead of a sort
 in O(K log K), and the same merge over F ordered by y (carried from step to step) gives the y-ranks of
@@ -31,7 +31,7 @@ step).
 
 Everything is integer arithmetic with no tolerance; ``tests/analysis/test_pareto_kernel.py`` checks
 the kernels against brute force and against the NumPy fold, ties and duplicates included. The kernels
-are compiled on first call (cached on disk); :mod:`detente.analysis.frontier` imports this module (and
+are compiled on first call (cached on disk); :mod:`detente.analysis.methods.dp` and :mod:`detente.analysis.pareto` import this module (and
 so Numba) only when it runs the dynamic program.
 """
 
@@ -478,7 +478,7 @@ def nondominated_sorted_3d(rows: npt.NDArray[Any]) -> BoolArray:
 
 def pareto_mask_3d(points: npt.ArrayLike) -> BoolArray:
     """(N,) bool: rows of integer ``points`` (N, 3) not dominated by another row; equal rows are all kept
-    (ties), as in :func:`detente.analysis.frontier.pareto_mask`."""
+    (ties), as in :func:`detente.analysis.pareto.pareto_mask`."""
     pts = np.asarray(points, dtype=np.int64)
     if pts.shape[0] == 0:
         return np.zeros(0, dtype=bool)

@@ -6,7 +6,7 @@ whole command — about a second each on an idle machine, but never read from th
 * a CP-SAT solve is charged its own deterministic time (``response_proto.deterministic_time``; the
   solver is given what is left as ``max_deterministic_time``);
 * a HiGHS solve is charged the branch-and-bound nodes it used (``NODES_PER_UNIT`` per unit,
-  :mod:`detente.analysis.milp`);
+  :mod:`detente.analysis.methods.milp`);
 * non-solver work is charged by size, a fixed rate per unit of input (:func:`charge_model` for building a
   CP-SAT model, :func:`charge_packages` for enumerating or tabulating packages), so it counts against the
   same budget and a large file cannot run unbounded before the first solve.

@@ -23,7 +23,7 @@ relative to leaving its move at the status quo):
 
 Methods: ``enumeration`` (every package, with per-party acceptance as boolean masks) when the
 scenario has at most :data:`COUNT_LIMIT` packages, else CP-SAT on
-:func:`~detente.analysis.cpsat_model.build_package_model` with one enforcement literal per rule (the
+:func:`~detente.analysis.methods.cpsat_model.build_package_model` with one enforcement literal per rule (the
 rejecting member's red lines are replaced by "at least one is broken or u_b < r_b"); CP-SAT results
 give existence and the best package but no count.
 """
@@ -228,7 +228,8 @@ class _Masks:
 def _masks(cs: CompiledScenario) -> _Masks:
     import dataclasses
 
-    from detente.analysis.enumerate import decode, iter_packages, utility_grid
+    from detente.analysis.enumerate import decode, iter_packages
+    from detente.analysis.grid import utility_grid
 
     shared = dataclasses.replace(cs, constraints=tuple(c for c in cs.constraints if c.party is None))
     grid = utility_grid(cs)
@@ -266,7 +267,7 @@ class _CpsatEngine:
         self.work = budget  # deterministic work units left (cpsat_model.new_solver), never the clock
 
     def _model(self, accept: Sequence[int], reject: int | None) -> Any:
-        from detente.analysis.cpsat_model import build_package_model
+        from detente.analysis.methods.cpsat_model import build_package_model
 
         cs = self.cs
         pm = build_package_model(cs, acceptable=False, relaxable=True)
@@ -298,7 +299,7 @@ class _CpsatEngine:
     ) -> tuple[bool | None, Any]:
         from ortools.sat.python import cp_model
 
-        from detente.analysis.cpsat_model import new_solver
+        from detente.analysis.methods.cpsat_model import new_solver
 
         pm = self._model(accept, reject)
         pm.model.maximize(sum(pm.u[i] - int(pm.int_reservation[i]) for i in objective))

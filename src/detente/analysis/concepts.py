@@ -4,9 +4,9 @@ Each function takes the grid utilities ``ints`` (N, P) of candidate packages (fr
 :mod:`detente.analysis.enumerate`: integers, ``u = ints / grid.scale``) and returns a
 :class:`ConceptChoice`: the row indices of **every** tied optimum and the objective value.
 Gains are ``g_i = u_i − d_i`` (d = ``cs.disagreement``, which defaults to r). U_i is party i's own
-utility scale (:func:`~detente.analysis.enumerate.party_scales`; every party has its own integer grid,
+utility scale (:func:`~detente.analysis.grid.party_scales`; every party has its own integer grid,
 so a party with small utilities keeps its resolution), U = max U_i the scale
-(:func:`~detente.analysis.enumerate.utility_scale`) and ``tol`` = :data:`~detente.analysis.results.TIE_TOLERANCE`.
+(:func:`~detente.analysis.grid.utility_scale`) and ``tol`` = :data:`~detente.analysis.results.TIE_TOLERANCE`.
 
 * **welfare** — max Σ_i u_i. Tied: Σ u within ``tol · U`` of the best (exact integer sums when every
   party has the same grid).
@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from detente.analysis.enumerate import UtilityGrid
+from detente.analysis.grid import UtilityGrid
 from detente.analysis.results import TIE_TOLERANCE
 from detente.model.compiled import FloatArray, IntArray
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from detente.analysis.budget import WALL_STOP_NOTE, Budget
-from detente.analysis.cpsat_concepts import has_solution, scaled_model, solve
+from detente.analysis.methods.cpsat_model import has_solution, scaled_model, solve
 from detente.analysis.results import Package
 
 if TYPE_CHECKING:

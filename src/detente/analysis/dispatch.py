@@ -11,14 +11,14 @@ that cannot finish in its budget:
   N^(P−1), so with 6 parties it can grow without bound — when every constraint component has at most
   :data:`DP_AUTO_COMPONENT_LIMIT` combinations (an explicit ``method="dp"``: :data:`DP_COMPONENT_LIMIT`), and always with the partial-frontier budget
   :data:`DP_AUTO_STATE_LIMIT`: when a fold step would exceed it the program stops at once and the
-  policy falls back (:func:`detente.analysis.frontier.dp_frontier` returns None).
+  policy falls back (:func:`detente.analysis.methods.dp.dp_frontier` returns None).
 * **milp** (HiGHS; for egalitarian and KS on rule-free scenarios first the exact Lagrangian search of
-  :mod:`detente.analysis.maxmin_search`) for the questions linear in the option indicators — welfare,
+  :mod:`detente.analysis.methods.maxmin_search`) for the questions linear in the option indicators — welfare,
   egalitarian (leximin), Kalai–Smorodinsky — and for Nash (a cutting-plane loop over tangents of the
   log, certified by exact re-evaluation; see :data:`NASH_REASON`), and **cp-sat** for the frontier
   search on large spaces (a point budget :data:`FRONTIER_POINTS`) and the Nash cases the loop hands over.
 
-Every exact solver runs on a deterministic work budget (see :mod:`detente.analysis.cpsat_model`).
+Every exact solver runs on a deterministic work budget (see :mod:`detente.analysis.methods.cpsat_model`).
 """
 
 from __future__ import annotations

@@ -25,16 +25,16 @@ moves (or, with ``pillar``, in at least that many moves of the named category). 
 
 * ``enumeration`` (``auto`` up to :data:`~detente.analysis.dispatch.AUTO_ENUMERATION_OUTCOMES` outcomes): every acceptable package
   (:func:`detente.analysis.enumerate.enumerate_packages`) is scored exactly.
-* ``cp-sat``: :func:`~detente.analysis.cpsat_model.build_package_model` plus one diversity cut per
+* ``cp-sat``: :func:`~detente.analysis.methods.cpsat_model.build_package_model` plus one diversity cut per
   option found. Welfare, egalitarian and KS are linear in CP-SAT (KS in steps of 1/``KS_STEPS``); for
   Nash the loop maximizes Σ_i W_i z_i, z_i the one CP-SAT encoding of C·ln gain_i
-  (:func:`detente.analysis.cpsat_concepts.log_envelope`: tangents of the log on a geometric grid, an
+  (:func:`detente.analysis.methods.cpsat.log_envelope`: tangents of the log on a geometric grid, an
   upper envelope tight at the tangent points; W_i the integer exponents of the weights) — and every
   candidate is re-scored with the true product and the final list re-ranked by it (the notes say so).
   Because the envelope lies above log, the proxy's bound is a valid upper bound on the true Nash product.
   Option 1 is the concept's proven optimum when the exact solver finds it (for Nash on a large space
   the method :func:`detente.analysis.dispatch.large_method` picks: the HiGHS cutting-plane loop of
-  :mod:`detente.analysis.milp_nash`, which proves real-valued data).
+  :mod:`detente.analysis.methods.milp_nash`, which proves real-valued data).
 
 Each option is explained per party: what it **gives** (its own moves that are carried out, i.e. not at
 their status quo, with their value to it relative to the status quo), what it **gets** (other parties'
@@ -51,8 +51,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from detente.analysis.cpsat_concepts import NASH_LOG_SCALE
 from detente.analysis.dispatch import AUTO_ENUMERATION_OUTCOMES, LINEAR_CONCEPTS
+from detente.analysis.methods.cpsat import NASH_LOG_SCALE
 from detente.analysis.results import CONCEPTS
 from detente.errors import DetenteError
 from detente.model.compiled import BoolArray, FloatArray, IntArray
@@ -60,7 +60,7 @@ from detente.model.compiled import BoolArray, FloatArray, IntArray
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
-    from detente.analysis.cpsat_model import PackageModel
+    from detente.analysis.methods.cpsat_model import PackageModel
     from detente.model.compiled import CompiledScenario
 
 KS_STEPS = 10_000
@@ -521,7 +521,7 @@ def _add_objective(
         return t, float(KS_STEPS)
     # nash: Σ W_i z_i, z_i ≈ C·ln g_i (the one encoding, cpsat_concepts.log_envelope), with g_i ≥ 1 for
     # the parties that can gain (``gainers``, default all) and g_i ≥ 0 for the others
-    from detente.analysis.cpsat_concepts import log_envelope, nash_exponents
+    from detente.analysis.methods.cpsat import log_envelope, nash_exponents
 
     W = nash_exponents(cs)[0]
     terms = []
@@ -535,10 +535,10 @@ def _add_objective(
 
 
 def _ideal_cpsat(cs: CompiledScenario, time_limit: float) -> tuple[FloatArray | None, bool]:
-    """u*_i = max u_i over acceptable packages by :func:`detente.analysis.cpsat_concepts.ideal_point`
+    """u*_i = max u_i over acceptable packages by :func:`detente.analysis.methods.cpsat.ideal_point`
     (the CP-SAT backend's one definition), in utility units; None when nothing is acceptable."""
     from detente.analysis.budget import Budget
-    from detente.analysis.cpsat_concepts import ideal_point
+    from detente.analysis.methods.cpsat import ideal_point
 
     ints, proven, sm = ideal_point(cs, Budget.of(time_limit))
     if ints is None:
@@ -550,7 +550,7 @@ def _gainers_cpsat(cs: CompiledScenario, time_limit: float) -> BoolArray:
     """Which parties can gain over d_i in some acceptable package (one CP-SAT feasibility solve each)."""
     from ortools.sat.python import cp_model
 
-    from detente.analysis.cpsat_model import build_package_model
+    from detente.analysis.methods.cpsat_model import build_package_model
 
     out = np.zeros(cs.n_parties, dtype=bool)
     for i in range(cs.n_parties):
@@ -565,7 +565,7 @@ def _solver(time_limit: float, concept: str, *, first: bool, parties: int = 1) -
     """CP-SAT with LP-based workers (their bounds prove these models fast) and a small gap tolerance:
     1e-4 relative on the first solve (the reference optimum, gap reported), 1e-2 on later ones (the
     next option is within 1 % of the best remaining package); for nash the same on the geometric mean."""
-    from detente.analysis.cpsat_model import new_solver
+    from detente.analysis.methods.cpsat_model import new_solver
 
     solver = new_solver(time_limit)
     if concept == "nash":
@@ -582,19 +582,19 @@ def _exact_first(
     solved it already), else by the method the dispatcher picks for large spaces (the HiGHS MILP for
     welfare, egalitarian and KS; the HiGHS cutting-plane loop for Nash, CP-SAT when it hands over)."""
     from detente.analysis.budget import recall
-    from detente.analysis.cpsat_concepts import solve_cpsat
     from detente.analysis.dispatch import large_method
+    from detente.analysis.methods.cpsat import solve_cpsat
     from detente.errors import DetenteError
 
     res = recall(("solve", concept, "auto"), cs)  # already solved by this command (e.g. ``analyze``)
     try:
         if res is None and large_method(cs, concept).method == "milp":
             if concept == "nash":
-                from detente.analysis.milp_nash import solve_nash_milp
+                from detente.analysis.methods.milp_nash import solve_nash_milp
 
                 res = solve_nash_milp(cs, time_limit=max(0.1, time_limit), tie_limit=1)
             else:
-                from detente.analysis.milp import solve_milp
+                from detente.analysis.methods.milp import solve_milp
 
                 res = solve_milp(cs, concept, time_limit=max(0.1, time_limit))
         if res is None:
@@ -617,7 +617,7 @@ def _by_milp(
     near_optimal: float,
     time_limit: float,
 ) -> tuple[IntArray, FloatArray, dict]:
-    """Options for the linear concepts by HiGHS (:class:`detente.analysis.milp.PackageMip`).
+    """Options for the linear concepts by HiGHS (:class:`detente.analysis.methods.milp.PackageMip`).
 
     Scores are linear in the option indicators x (with an auxiliary t where the concept is a minimum):
     welfare Σ_i (u_i − d_i); egalitarian t ≤ u_i − d_i ∀i; KS t·(u*_i − d_i) ≤ u_i − d_i for every
@@ -630,7 +630,7 @@ def _by_milp(
     further option exists (complete); a spent budget says so.
     """
     from detente.analysis.budget import Budget
-    from detente.analysis.milp import NODES_PER_UNIT, PackageMip, Run, ideal_point
+    from detente.analysis.methods.milp import NODES_PER_UNIT, PackageMip, Run, ideal_point
 
     notes: list[str] = []
     info: dict = {"method": "milp", "notes": notes}
@@ -758,8 +758,8 @@ def _by_cpsat(
 ) -> tuple[IntArray, FloatArray, dict]:
     from ortools.sat.python import cp_model
 
-    from detente.analysis.cpsat_concepts import NASH_MAGNITUDE, nash_exponents, scaled_model
-    from detente.analysis.cpsat_model import build_package_model
+    from detente.analysis.methods.cpsat import NASH_MAGNITUDE, nash_exponents
+    from detente.analysis.methods.cpsat_model import build_package_model, scaled_model
 
     spent = 0.0  # deterministic work units used so far (never the clock: see cpsat_model.new_solver)
     pillar = None if len(moves) == cs.n_moves else cs.category[int(moves[0])]

@@ -163,7 +163,7 @@ def frontier_output(cs: CompiledScenario, fr: FrontierResult) -> FrontierOutput:
 def frontier_summary(
     cs: CompiledScenario, fr: FrontierResult, k: int = REPRESENTATIVES
 ) -> FrontierSummaryOut:
-    from detente.analysis.frontier import summarize
+    from detente.analysis.pareto import summarize
 
     u = fr.utilities
     reps = summarize(u, k=k, seed=0).representatives if len(fr.packages) else np.zeros(0, dtype=np.int64)
@@ -223,7 +223,7 @@ def _with_solution_points(fr: FrontierResult, solutions: dict[str, SolveResult])
     never omit a point the report also shows; dominated points are dropped."""
     import dataclasses
 
-    from detente.analysis.frontier import pareto_mask
+    from detente.analysis.pareto import pareto_mask
 
     extra = [p for c in CONCEPTS if c in solutions for p in solutions[c].packages]
     if not extra:

@@ -452,10 +452,10 @@ FRONTIER_ROWS = 40
 
 def _shown(frontier: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """The frontier points to list: all when few, else representatives (farthest-point sampling,
-    seeded, by :func:`detente.analysis.frontier.summarize`) sorted by the first party's utility."""
+    seeded, by :func:`detente.analysis.pareto.summarize`) sorted by the first party's utility."""
     if len(frontier) <= FRONTIER_ROWS:
         return frontier
-    from detente.analysis.frontier import summarize
+    from detente.analysis.pareto import summarize
 
     rows = frontier[summarize(frontier, k=FRONTIER_ROWS, seed=0).representatives]
     return rows[np.lexsort(rows.T[::-1])]

@@ -18,7 +18,7 @@ S_{t+1} = S_t + L_t (see :mod:`detente.roadmap.evaluate` for timing). Rules:
 Objectives (lexicographic, exact): ``exposure`` minimizes max_{j,t} E_j(t) then the number of phases;
 ``phases`` minimizes the number of phases then the maximum exposure; ``time`` minimizes the
 completion day then the maximum exposure. Values are scaled to integers with
-:func:`detente.analysis.cpsat_model.integer_scale`.
+:func:`detente.analysis.methods.cpsat_model.integer_scale`.
 
 When no roadmap satisfies the rules, every rule gets an enforcement literal and CP-SAT's
 sufficient assumptions, shrunk by deletion to a minimal set, name the rules that conflict in the
@@ -73,7 +73,7 @@ class _Built:
 def _build(items: ItemSet, rules: SequencingRules, objective: str, n_phases: int, relaxable: bool) -> _Built:
     from ortools.sat.python import cp_model
 
-    from detente.analysis.cpsat_model import integer_scale
+    from detente.analysis.methods.cpsat_model import integer_scale
 
     v = items.values
     n, n_parties = v.shape
@@ -217,7 +217,7 @@ def _explain(items: ItemSet, rules: SequencingRules, objective: str, time_limit:
     """A minimal set of conflicting rules (by deletion over CP-SAT's sufficient assumptions)."""
     from ortools.sat.python import cp_model
 
-    from detente.analysis.cpsat_model import new_solver
+    from detente.analysis.methods.cpsat_model import new_solver
 
     n_avail = max(rules.max_phases, len(items))
     built = _build(items, rules, objective, n_avail, relaxable=True)
@@ -272,7 +272,7 @@ def sequence(
     """Solve the sequencing problem (module docstring); raises :class:`RoadmapInfeasible`."""
     from ortools.sat.python import cp_model
 
-    from detente.analysis.cpsat_model import new_solver
+    from detente.analysis.methods.cpsat_model import new_solver
 
     if objective not in OBJECTIVES:
         raise DetenteError(f"unknown objective '{objective}'; choose one of {', '.join(OBJECTIVES)}")

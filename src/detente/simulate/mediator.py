@@ -2,7 +2,7 @@
 
 The mediator drafts a text (a package that satisfies every rule), collects each party's worst item, and
 revises. The mediator plays the analyst: it knows the reservation values. A revision is the package,
-over the shared package model (:func:`detente.analysis.cpsat_model.build_package_model`), that
+over the shared package model (:func:`detente.analysis.methods.cpsat_model.build_package_model`), that
 lexicographically
 
 1. keeps as many parties as possible at or above their reservation value (``ok_i ⇒ u_i ≥ r_i``);
@@ -37,7 +37,7 @@ class Mediator:
     """Drafts and revises the single negotiating text (see the module docstring). Use :func:`mediator`."""
 
     def __init__(self, cs: CompiledScenario) -> None:
-        from detente.analysis.cpsat_model import build_package_model
+        from detente.analysis.methods.cpsat_model import build_package_model
 
         self.cs = cs
         self.pm = build_package_model(cs, acceptable=False)

@@ -102,7 +102,7 @@ def pareto_gap(cs: CompiledScenario, choices: IntArray) -> ParetoGap:
 def _pareto_gap(cs: CompiledScenario, a: IntArray) -> ParetoGap:
     from ortools.sat.python import cp_model
 
-    from detente.analysis.cpsat_model import build_package_model
+    from detente.analysis.methods.cpsat_model import build_package_model
 
     pm = build_package_model(cs, acceptable=False)
     ua = cs.utilities(a)

@@ -1,7 +1,7 @@
 """Finding offers with the engine: a CP-SAT search over packages that satisfy every rule of the scenario.
 
 A negotiator never enumerates packages. Each party ``i`` gets one :class:`OfferEngine`: the shared
-package model of :func:`detente.analysis.cpsat_model.build_package_model` (one Boolean per option,
+package model of :func:`detente.analysis.methods.cpsat_model.build_package_model` (one Boolean per option,
 ``ExactlyOne`` per move, every :class:`~detente.model.compiled.LinearConstraint` of the scenario, the
 integer utilities ``U_j = Σ_o V[o, j] x_o`` with ``V = round(values · s)``), built once, and asked:
 
@@ -38,7 +38,7 @@ from detente.model.compiled import CompiledScenario, FloatArray, IntArray
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
-    from detente.analysis.cpsat_model import PackageModel
+    from detente.analysis.methods.cpsat_model import PackageModel
 
 #: Grid of target levels between a party's floor and its best utility (offers are cached per level).
 LEVELS = 100
@@ -105,7 +105,7 @@ class OfferEngine:
     """CP-SAT offer search for one party of one scenario (see the module docstring). Use :func:`engine`."""
 
     def __init__(self, cs: CompiledScenario, party: int) -> None:
-        from detente.analysis.cpsat_model import build_package_model
+        from detente.analysis.methods.cpsat_model import build_package_model
 
         self.cs = cs
         self.party = party

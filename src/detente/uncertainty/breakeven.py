@@ -383,7 +383,7 @@ def nash_break_evens(
     """The exact Nash break-even search for p* = ``package``, or None when it does not apply (values,
     reservations, disagreement points or the grid not exact at one integer scale, p* without a strict
     gain for some party, weights with too many decimals)."""
-    from detente.analysis.cpsat_model import integer_scale
+    from detente.analysis.methods.cpsat_model import integer_scale
     from detente.errors import DetenteError
     from detente.uncertainty.nash_oracle import build_oracle
 

@@ -104,7 +104,7 @@ def find_most_robust(
     vals, res = saa_draws_for(cs, saa_draws, seed)
     n, o_count, p = vals.shape
     m = cs.n_moves
-    from detente.analysis.highs import new_highs
+    from detente.analysis.methods.highs import new_highs
 
     inf = highspy.kHighsInf
     rules: list[tuple[IntArray, FloatArray, float, float]] = []
@@ -228,7 +228,7 @@ def utility_bounds(
     than the per-move extremes."""
     import highspy
 
-    from detente.analysis.highs import new_highs
+    from detente.analysis.methods.highs import new_highs
 
     base = np.asarray(cs.values, dtype=np.float64)
     o_count, p = base.shape

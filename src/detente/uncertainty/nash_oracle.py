@@ -11,7 +11,7 @@ numbers changed in the copy's proto: the gain definitions ``g_i − u_i − c·x
 coefficient and one right-hand side), the gains' lower bounds ``g_i ≥ max(1, R_i + Δr_i − D_i − Δd_i)``
 (acceptability, and a strict gain so that N(R) > 0) and the threshold ``Σ W_i z_i ≥ T``.
 
-The logarithm is handled as in the exact Nash solver (:mod:`detente.analysis.cpsat_concepts`): z_i ≤
+The logarithm is handled as in the exact Nash solver (:mod:`detente.analysis.methods.cpsat`): z_i ≤
 every tangent of C·ln at points a of a geometric grid (``a·z_i − C·g_i ≤ ⌈C·a·(ln a − 1)⌉ + 1``, an
 over-estimate since ln is concave), so the relaxation keeps every package with N(R) ≥ N when T =
 ⌊C·ln N − Σ W_i − 10⁻³⌋. A solution is evaluated exactly (Python integers); if it does not qualify, a
@@ -113,7 +113,7 @@ class NashOracle:
 
     # ----- questions ----------------------------------------------------------------------------------
     def _copy(self, shift: Shift, threshold: int, hint: IntArray | None) -> Any:
-        from detente.analysis.cpsat_concepts import NASH_LOG_SCALE
+        from detente.analysis.methods.cpsat import NASH_LOG_SCALE
 
         m = self.model.clone()
         proto = m.proto
@@ -142,7 +142,7 @@ class NashOracle:
         return m
 
     def _cut(self, model: Any, gains: IntArray) -> None:
-        from detente.analysis.cpsat_concepts import NASH_LOG_SCALE, tangent_constant
+        from detente.analysis.methods.cpsat import NASH_LOG_SCALE, tangent_constant
 
         for i, g in enumerate(gains):
             a = int(g)
@@ -167,8 +167,7 @@ class NashOracle:
         proves there is none. Raises :class:`OracleUndecided` when the work budget runs out first."""
         from ortools.sat.python import cp_model
 
-        from detente.analysis.cpsat_concepts import forbid_vector
-        from detente.analysis.cpsat_model import new_solver
+        from detente.analysis.methods.cpsat_model import forbid_vector, new_solver
 
         self.queries += 1
         m = self._copy(shift, threshold, hint)
@@ -226,13 +225,13 @@ class NashOracle:
 def build_oracle(cs: CompiledScenario, scale: int, span: IntArray) -> NashOracle:
     """Build the base model at integer ``scale``; ``span[i]`` bounds how far party i's gains can move
     (scaled) under any question that will be asked (it widens the gains' domains and tangent grids)."""
-    from detente.analysis.cpsat_concepts import (
+    from detente.analysis.methods.cpsat import (
         NASH_GRID_RATIO,
         NASH_LOG_SCALE,
         nash_exponents,
         tangent_constant,
     )
-    from detente.analysis.cpsat_model import build_package_model
+    from detente.analysis.methods.cpsat_model import build_package_model
 
     pm = build_package_model(cs, acceptable=False, scale=scale)
     m = pm.model

@@ -3,7 +3,7 @@
 Maximise the weighted Nash product Π_i g_i^{w_i} (g_i = u_i − d_i, w_i the party ``weight``) over
 acceptable packages, i.e. maximise F(x) = Σ_i w_i ln g_i(x). The logarithm is concave, so every tangent
 lies above it: for any a > 0, ln g ≤ ln a − 1 + g/a. The MILP (HiGHS, over the option indicators of
-:class:`~detente.analysis.milp.PackageMip`, on the file's own real values — nothing is rounded) is
+:class:`~detente.analysis.methods.milp.PackageMip`, on the file's own real values — nothing is rounded) is
 
     max Σ_i w_i z_i   s.t.  g_i = u_i(x) − d_i,  z_i ≤ ln a − 1 + g_i/a  for every tangent point a ∈ A_i,
                             g_i ∈ [ℓ_i, h_i],  x acceptable,
@@ -14,7 +14,7 @@ Kelley) loop then closes the gap:
 1. the initial tangent points A_i are a geometric grid (ratio :data:`GRID_RATIO`) over [ℓ_i, h_i],
    h_i = Σ_k max_o V[o, i] − d_i;
 2. each MILP optimum x is re-evaluated **exactly** — gains as fractions of the file's decimals
-   (:class:`~detente.analysis.milp.ExactValues`), F(x) to 40 significant digits — the best so far is
+   (:class:`~detente.analysis.methods.milp.ExactValues`), F(x) to 40 significant digits — the best so far is
    the lower bound **LB**; tangents at x's gains are added (they make the relaxation exact at x) and x
    is cut off by a no-good (every later solve looks at new packages only);
 3. ℓ_i: a package with F ≥ LB − τ has g_i ≥ δ_i = exp((LB − τ − Σ_{j≠i} w_j ln h_j) / w_i), so
@@ -31,10 +31,10 @@ Kelley) loop then closes the gap:
 
 When no acceptable package gives every party a gain above τ·U_i (some party cannot gain, so the product
 runs over a subset of parties, or no package has a positive product) :func:`solve_nash_milp` returns
-None and the caller uses the CP-SAT search (:mod:`detente.analysis.cpsat_concepts`), which handles
+None and the caller uses the CP-SAT search (:mod:`detente.analysis.methods.cpsat`), which handles
 those cases.
 
-**Determinism.** One thread, a fixed seed, a node budget (:data:`~detente.analysis.milp.NODES_PER_UNIT`
+**Determinism.** One thread, a fixed seed, a node budget (:data:`~detente.analysis.methods.milp.NODES_PER_UNIT`
 per work unit, each MILP solve charged its nodes + 1) and a wall-clock safety stop that marks the answer
 incomplete when it fires.
 """
@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from detente.analysis.milp import NODES_PER_UNIT, WALL_STOP, ExactValues, PackageMip, Run
+from detente.analysis.methods.milp import NODES_PER_UNIT, WALL_STOP, ExactValues, PackageMip, Run
 from detente.analysis.results import TIE_TOLERANCE, Package, SolveResult
 from detente.model.compiled import FloatArray, IntArray
 

@@ -34,7 +34,7 @@ Only **acceptable** packages count (every constraint holds and u_i ≥ r_i). The
      and evaluated exactly: N* is proven optimal and the tied gain vectors are exactly those visited with
      product N*. The gap on timeout is exp((bound + P)/C) − N*, in the scaled units, converted back.
 
-Values are floats scaled to integers by :func:`~detente.analysis.cpsat_model.integer_scale` (over
+Values are floats scaled to integers by :func:`~detente.analysis.methods.cpsat_model.integer_scale` (over
 values, reservation and disagreement values). When the scale is exact every comparison above is exact
 integer arithmetic. When values had to be rounded (more than 6 decimals), the answer is optimal for the
 rounded model only: ``optimal`` is False, with a note and, for welfare and egalitarian, a gap bound.
@@ -43,7 +43,7 @@ Ties are exact (equal integer sums, sorted vectors, fractions, products in the s
 :mod:`detente.analysis.concepts` compares floats with a 10^-9 tolerance; both agree unless two distinct
 values are within that tolerance. Every tied package is returned (up to ``tie_limit``; the notes say when the list was capped).
 
-**Determinism.** Every solve uses :func:`~detente.analysis.cpsat_model.new_solver`: one worker, a fixed
+**Determinism.** Every solve uses :func:`~detente.analysis.methods.cpsat_model.new_solver`: one worker, a fixed
 seed and a *deterministic* work limit (:class:`Budget`, CP-SAT's ``max_deterministic_time``), so the same
 input gives the same answer on an idle and on a busy machine. A wall-clock safety stop remains; when it
 fires the answer is marked not optimal and a note says so (:data:`WALL_STOP_NOTE`).
@@ -63,11 +63,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from detente.analysis.budget import WALL_STOP_NOTE, Budget
-from detente.analysis.cpsat_model import (
-    PackageModel,
-    build_package_model,
-    integer_scale,
-    new_solver,
+from detente.analysis.methods.cpsat_model import (
+    ScaledModel,
+    forbid_vector,
+    has_solution,
+    scaled_model,
+    solve,
 )
 from detente.analysis.results import CONCEPTS, Package, SolveResult
 from detente.errors import DetenteError
@@ -95,101 +96,6 @@ LEXIMIN_SUBSETS = 200
 STOPPED = "stopped"
 TIMEOUT_TIES = "work limit reached while listing tied packages"
 TIMEOUT_OPTIMUM = "work limit reached before the optimum was proven"
-
-
-@dataclass
-class ScaledModel:
-    """A package model whose integer scale also makes the disagreement points integral.
-
-    ``gains[i]`` is the linear expression g_i = u_i − D_i, with D_i = round(d_i · scale).
-    ``exact`` is True when no value, reservation or disagreement point had to be rounded.
-    """
-
-    pm: PackageModel
-    int_disagreement: IntArray
-    exact: bool
-    gain_lo: IntArray
-    gain_hi: IntArray
-
-    @property
-    def model(self) -> cp_model.CpModel:
-        return self.pm.model
-
-    @property
-    def scale(self) -> int:
-        return self.pm.scale
-
-    def gains(self) -> list[Any]:
-        return [self.pm.u[i] - int(self.int_disagreement[i]) for i in range(len(self.pm.u))]
-
-    def int_gains(self, choices: IntArray) -> IntArray:
-        """Exact integer gains of one package in the scaled model."""
-        g = self.pm.int_values[self.pm.cs.global_options(choices)].sum(axis=0)
-        return np.asarray(g - self.int_disagreement, dtype=np.int64)
-
-
-def scaled_model(
-    cs: CompiledScenario, *, acceptable: bool = True, relaxable: bool = False, magnitude: float | None = None
-) -> ScaledModel:
-    """:func:`build_package_model` with a scale that also covers the disagreement points, with up to
-    12 decimals when the scaled utilities stay below ``magnitude`` (default
-    :data:`~detente.analysis.cpsat_model.INT_SAFE` over the largest attainable |u|)."""
-    from detente.analysis.cpsat_model import INT_SAFE
-    from detente.analysis.enumerate import utility_scale
-
-    reach = utility_scale(cs) * (1 + cs.n_parties)
-    limit = reach if magnitude is None else reach * INT_SAFE / magnitude
-    s = integer_scale(np.concatenate([cs.values.ravel(), cs.reservation, cs.disagreement]), magnitude=limit)
-    pm = build_package_model(cs, acceptable=acceptable, relaxable=relaxable, scale=s)
-    d_scaled = cs.disagreement * s
-    int_d = np.round(d_scaled).astype(np.int64)
-    r_scaled = cs.reservation * s
-    exact = bool(
-        np.all(pm.rounding_error * s <= 1e-6)
-        and np.all(np.abs(int_d - d_scaled) <= 1e-6)
-        and np.all(np.abs(np.round(r_scaled) - r_scaled) <= 1e-6)
-    )
-    lo = np.zeros(cs.n_parties, dtype=np.int64)
-    hi = np.zeros(cs.n_parties, dtype=np.int64)
-    for k in range(cs.n_moves):
-        block = pm.int_values[cs.offsets[k] : cs.offsets[k + 1]]
-        lo += block.min(axis=0)
-        hi += block.max(axis=0)
-    return ScaledModel(pm, int_d, exact, lo - int_d, hi - int_d)
-
-
-def solve(sm: ScaledModel, budget: Budget, *, seed: int = 0) -> tuple[int, cp_model.CpSolver]:
-    """Solve ``sm``'s model within what is left of ``budget`` (deterministic work, fixed seed, one
-    worker); returns (status, solver) and charges the solve's deterministic time to the budget."""
-    from ortools.sat.python import cp_model
-
-    solver = new_solver(
-        max(budget.left(), 1e-3), seed=seed, wall_limit=max(budget.wall_left(), 1e-3), budget=budget
-    )
-    status = solver.solve(sm.model)  # charged to ``budget`` (its deterministic time; the safety stop)
-    if status == cp_model.MODEL_INVALID:
-        raise DetenteError(
-            f"CP-SAT rejected the model ({sm.model.validate()}): utilities scaled by {sm.scale} may be too "
-            "large for 64-bit integers; round the scenario's values to fewer decimals"
-        )
-    return int(status), solver
-
-
-def has_solution(status: int) -> bool:
-    from ortools.sat.python import cp_model
-
-    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-
-
-def forbid_vector(model: cp_model.CpModel, exprs: Sequence[Any], values: Sequence[int]) -> None:
-    """No-good on a vector of integer expressions: at least one ``exprs[i] != values[i]``."""
-    lits = []
-    for e, v in zip(exprs, values, strict=True):
-        below, above = model.new_bool_var(""), model.new_bool_var("")
-        model.add(e <= int(v) - 1).only_enforce_if(below)
-        model.add(e >= int(v) + 1).only_enforce_if(above)
-        lits += [below, above]
-    model.add_bool_or(lits)
 
 
 def list_pinned_packages(
@@ -922,3 +828,22 @@ def solve_cpsat(
 
         return dataclasses.replace(result, optimal=False, notes=[*result.notes, WALL_STOP_NOTE])
     return result
+
+
+def zone_of_agreement(cs: CompiledScenario, *, time_limit: float = 30.0) -> bool:
+    """Whether some package is acceptable to every party, by CP-SAT feasibility (checked again in
+    floating point); raises :class:`~detente.errors.DetenteError` when it cannot decide in the budget."""
+    from ortools.sat.python import cp_model
+
+    from detente.analysis.methods.cpsat_model import build_package_model, new_solver
+
+    pm = build_package_model(cs, acceptable=True)
+    solver = new_solver(time_limit)
+    status = solver.Solve(pm.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return bool(cs.acceptable(pm.choices(solver))[0]) or bool(np.any(pm.rounding_error > 0))
+    if status == cp_model.INFEASIBLE:
+        return False
+    raise DetenteError(
+        f"could not decide within {time_limit:g} s whether an acceptable package exists: raise the time limit"
+    )

@@ -1,5 +1,5 @@
 """Exact max–min over packages by Lagrangian enumeration: the fast path of the egalitarian, KS and
-ideal-point questions of :mod:`detente.analysis.milp` (scenarios without rules).
+ideal-point questions of :mod:`detente.analysis.methods.milp` (scenarios without rules).
 
 **Problem.** Maximise min_q h_q(x) over the acceptable packages x, where the scores are linear in the
 option indicators, h_q(x) = Σ_o W[o, q]·x_o + w0_q (egalitarian: the gains u_i − d_i; KS: the
@@ -152,7 +152,7 @@ def _lp(cs: CompiledScenario, W: FloatArray, w0: FloatArray) -> tuple[float, Flo
     """LP relaxation max t, h_q(x) ≥ t, u_i(x) ≥ r_i: (value, y, z) or None when infeasible."""
     import highspy
 
-    from detente.analysis.highs import new_highs
+    from detente.analysis.methods.highs import new_highs
 
     h = new_highs()
     inf = highspy.kHighsInf
@@ -206,7 +206,7 @@ def _state_cut(
     """Duals (y′, z′, μ) of the LP relaxation of one state's completions (levels after ``ell``)."""
     import highspy
 
-    from detente.analysis.highs import new_highs
+    from detente.analysis.methods.highs import new_highs
 
     cols_h: list[FloatArray] = []
     cols_c: list[FloatArray] = []

@@ -20,11 +20,15 @@ literal (``constraint_lits``, ``reservation_lits``): the rule holds only when it
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+
+from detente.errors import DetenteError
+from detente.model.compiled import IntArray
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -244,3 +248,97 @@ def wall_stopped(solver: cp_model.CpSolver) -> bool:
     from detente.analysis.budget import solver_wall_stopped
 
     return solver_wall_stopped(solver)
+
+
+@dataclass
+class ScaledModel:
+    """A package model whose integer scale also makes the disagreement points integral.
+
+    ``gains[i]`` is the linear expression g_i = u_i − D_i, with D_i = round(d_i · scale).
+    ``exact`` is True when no value, reservation or disagreement point had to be rounded.
+    """
+
+    pm: PackageModel
+    int_disagreement: IntArray
+    exact: bool
+    gain_lo: IntArray
+    gain_hi: IntArray
+
+    @property
+    def model(self) -> cp_model.CpModel:
+        return self.pm.model
+
+    @property
+    def scale(self) -> int:
+        return self.pm.scale
+
+    def gains(self) -> list[Any]:
+        return [self.pm.u[i] - int(self.int_disagreement[i]) for i in range(len(self.pm.u))]
+
+    def int_gains(self, choices: IntArray) -> IntArray:
+        """Exact integer gains of one package in the scaled model."""
+        g = self.pm.int_values[self.pm.cs.global_options(choices)].sum(axis=0)
+        return np.asarray(g - self.int_disagreement, dtype=np.int64)
+
+
+def scaled_model(
+    cs: CompiledScenario, *, acceptable: bool = True, relaxable: bool = False, magnitude: float | None = None
+) -> ScaledModel:
+    """:func:`build_package_model` with a scale that also covers the disagreement points, with up to
+    12 decimals when the scaled utilities stay below ``magnitude`` (default
+    :data:`~detente.analysis.methods.cpsat_model.INT_SAFE` over the largest attainable |u|)."""
+    from detente.analysis.grid import utility_scale
+
+    reach = utility_scale(cs) * (1 + cs.n_parties)
+    limit = reach if magnitude is None else reach * INT_SAFE / magnitude
+    s = integer_scale(np.concatenate([cs.values.ravel(), cs.reservation, cs.disagreement]), magnitude=limit)
+    pm = build_package_model(cs, acceptable=acceptable, relaxable=relaxable, scale=s)
+    d_scaled = cs.disagreement * s
+    int_d = np.round(d_scaled).astype(np.int64)
+    r_scaled = cs.reservation * s
+    exact = bool(
+        np.all(pm.rounding_error * s <= 1e-6)
+        and np.all(np.abs(int_d - d_scaled) <= 1e-6)
+        and np.all(np.abs(np.round(r_scaled) - r_scaled) <= 1e-6)
+    )
+    lo = np.zeros(cs.n_parties, dtype=np.int64)
+    hi = np.zeros(cs.n_parties, dtype=np.int64)
+    for k in range(cs.n_moves):
+        block = pm.int_values[cs.offsets[k] : cs.offsets[k + 1]]
+        lo += block.min(axis=0)
+        hi += block.max(axis=0)
+    return ScaledModel(pm, int_d, exact, lo - int_d, hi - int_d)
+
+
+def solve(sm: ScaledModel, budget: Budget, *, seed: int = 0) -> tuple[int, cp_model.CpSolver]:
+    """Solve ``sm``'s model within what is left of ``budget`` (deterministic work, fixed seed, one
+    worker); returns (status, solver) and charges the solve's deterministic time to the budget."""
+    from ortools.sat.python import cp_model
+
+    solver = new_solver(
+        max(budget.left(), 1e-3), seed=seed, wall_limit=max(budget.wall_left(), 1e-3), budget=budget
+    )
+    status = solver.solve(sm.model)  # charged to ``budget`` (its deterministic time; the safety stop)
+    if status == cp_model.MODEL_INVALID:
+        raise DetenteError(
+            f"CP-SAT rejected the model ({sm.model.validate()}): utilities scaled by {sm.scale} may be too "
+            "large for 64-bit integers; round the scenario's values to fewer decimals"
+        )
+    return int(status), solver
+
+
+def has_solution(status: int) -> bool:
+    from ortools.sat.python import cp_model
+
+    return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def forbid_vector(model: cp_model.CpModel, exprs: Sequence[Any], values: Sequence[int]) -> None:
+    """No-good on a vector of integer expressions: at least one ``exprs[i] != values[i]``."""
+    lits = []
+    for e, v in zip(exprs, values, strict=True):
+        below, above = model.new_bool_var(""), model.new_bool_var("")
+        model.add(e <= int(v) - 1).only_enforce_if(below)
+        model.add(e >= int(v) + 1).only_enforce_if(above)
+        lits += [below, above]
+    model.add_bool_or(lits)

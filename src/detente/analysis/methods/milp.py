@@ -17,7 +17,7 @@ u_i = Σ_o V[o, i]·x_o ≥ r_i, and per question
   the same "is there another package" question for ties.
 
 **Fast path.** On scenarios without rules, egalitarian, KS and each ideal-point value are first asked
-of the exact Lagrangian search (:mod:`~detente.analysis.maxmin_search`): it lists every acceptable
+of the exact Lagrangian search (:mod:`~detente.analysis.methods.maxmin_search`): it lists every acceptable
 package within τ of the optimum without branch-and-bound, on a deterministic state budget
 (:data:`SEARCH_STATES`); the answer is then ranked exactly as below (leximin or exact ratios). When
 it gives up, the models below run, started from the best package it saw (``setSolution``).
@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detente.analysis.maxmin_search import MaxMinSearch
+from detente.analysis.methods.maxmin_search import MaxMinSearch
 from detente.analysis.results import CONCEPTS, Package, SolveResult
 from detente.errors import DetenteError
 from detente.model.compiled import FloatArray, IntArray
@@ -149,7 +149,7 @@ class PackageMip:
     def __init__(self, cs: CompiledScenario, run: Run) -> None:
         import highspy
 
-        from detente.analysis.highs import new_highs
+        from detente.analysis.methods.highs import new_highs
 
         self.cs = cs
         self.run_state = run
@@ -403,7 +403,7 @@ def _ties(
 
 
 def _unit(cs: CompiledScenario) -> float:
-    from detente.analysis.enumerate import utility_scale
+    from detente.analysis.grid import utility_scale
 
     return utility_scale(cs)
 
@@ -483,10 +483,10 @@ def _leximin_key(gains: list[Fraction]) -> tuple[Fraction, ...]:
 def _search(
     cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float
 ) -> tuple[MaxMinSearch | None, IntArray | None]:
-    """The Lagrangian enumeration (:mod:`~detente.analysis.maxmin_search`) on its deterministic budget:
+    """The Lagrangian enumeration (:mod:`~detente.analysis.methods.maxmin_search`) on its deterministic budget:
     (the complete result, None), or (None, the best package it saw — an incumbent for the MILP — or
     None) when it does not apply or gives up (the caller solves the MILP)."""
-    from detente.analysis.maxmin_search import search_maxmin
+    from detente.analysis.methods.maxmin_search import search_maxmin
 
     found = search_maxmin(cs, W, w0, tau, work=SEARCH_STATES, accept=ExactValues(cs).acceptable)
     if found is None:

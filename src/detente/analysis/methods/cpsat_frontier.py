@@ -20,7 +20,7 @@ per nondominated utility vector (packages with the same vector are interchangeab
 
 Every point is proven nondominated by an OPTIMAL CP-SAT status. The run stops at ``budget`` points
 (``truncated=True``) or at the time limit (``exact=False``); in both cases the points listed are still
-nondominated. Values are scaled to integers as in :mod:`detente.analysis.cpsat_model`; when they had
+nondominated. Values are scaled to integers as in :mod:`detente.analysis.methods.cpsat_model`; when they had
 to be rounded (more than 6 decimals) the frontier is exact for the rounded values and ``exact`` is False.
 """
 
@@ -32,12 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from detente.analysis.budget import WALL_STOP_NOTE, Budget
-from detente.analysis.cpsat_concepts import (
-    ScaledModel,
-    has_solution,
-    scaled_model,
-    solve,
-)
+from detente.analysis.methods.cpsat_model import ScaledModel, has_solution, scaled_model, solve
 from detente.analysis.results import FrontierResult, Package
 from detente.errors import DetenteError
 
