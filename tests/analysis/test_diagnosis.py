@@ -11,13 +11,8 @@ from hypothesis import given
 from detente.analysis.diagnosis import diagnose
 from detente.model.compiled import CompiledScenario, compile_scenario
 from detente.model.scenario import Scenario
-
-try:
-    from _oracle import scenarios
-    from test_cpsat_concepts import SETTINGS
-except ImportError:  # tests laid out as a package
-    from ._oracle import scenarios
-    from .test_cpsat_concepts import SETTINGS
+from tests.analysis._oracle import scenarios
+from tests.analysis.methods.test_cpsat import SETTINGS
 
 
 def brute_minimum_sets(cs: CompiledScenario) -> tuple[int, set[frozenset[tuple[str, int]]], dict]:

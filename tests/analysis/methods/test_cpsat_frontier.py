@@ -7,13 +7,8 @@ from hypothesis import given
 
 from detente.analysis.methods.cpsat_frontier import frontier_cpsat
 from detente.model.compiled import CompiledScenario
-
-try:
-    from _oracle import acceptable_packages, scenarios
-    from test_cpsat_concepts import SETTINGS
-except ImportError:  # tests laid out as a package
-    from ._oracle import acceptable_packages, scenarios
-    from .test_cpsat_concepts import SETTINGS
+from tests.analysis._oracle import acceptable_packages, scenarios
+from tests.analysis.methods.test_cpsat import SETTINGS
 
 
 def brute_frontier(cs: CompiledScenario) -> set[tuple[int, ...]]:

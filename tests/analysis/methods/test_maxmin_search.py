@@ -163,7 +163,7 @@ def _same_or_capped(result: Any, expected: set[tuple[int, ...]]) -> None:
 
 def test_genius_like_instance_matches_plain_highs() -> None:
     """A 60-issue × 5-party 12-decimal instance: the search's max-min value equals a plain HiGHS model's."""
-    bench = Path(__file__).resolve().parents[2] / "benchmarks"
+    bench = Path(__file__).resolve().parents[3] / "benchmarks"
     sys.path.insert(0, str(bench))
     try:
         from bench_realvalued import plain_highs_maxmin
