@@ -29,6 +29,7 @@ class _Checker:
         self.move_ids = [m.id for m in scenario.moves]
         self.source_ids = [s.id for s in scenario.sources]
         self.options = {m.id: [o.id for o in m.options] for m in scenario.moves}
+        self.status_quo = {m.id: m.status_quo_id for m in scenario.moves if m.options}
 
     def add(self, path: tuple[PathItem, ...], message: str, hint: str | None = None) -> None:
         mark = self.smap.locate(path)
@@ -79,6 +80,30 @@ class _Checker:
             self.unknown(path, "move", move, self.move_ids)
         elif option and option not in self.options[move]:
             self.unknown(path, "option", option, self.options[move], of=f"move '{move}'")
+
+    def count_overlaps(self, path: tuple[PathItem, ...], refs: list[str]) -> None:
+        """A count rule counts the options of a package that its references name, each once: two
+        references that name the same option (``m0`` and ``m0:o1``, or ``m0`` twice) would count it
+        once, not twice, so they are refused instead of being merged silently."""
+        seen: dict[str, int] = {}
+        for j, ref in enumerate(refs):
+            move, _, option = ref.partition(":")
+            if move not in self.options:
+                continue
+            sq = self.status_quo.get(move)
+            named = [option] if option else [o for o in self.options[move] if o != sq]
+            for o in named:
+                key = f"{move}:{o}"
+                if key in seen:
+                    earlier = refs[seen[key]]
+                    self.add(
+                        (*path, "refs", j),
+                        f"'{ref}' names option '{key}', which '{earlier}' (refs[{seen[key]}]) already names",
+                        "list each option once: a count rule counts each option of a package once "
+                        f"(keep '{earlier}' or '{ref}', not both)",
+                    )
+                    break
+                seen.setdefault(key, j)
 
     def run(self) -> list[Problem]:
         s = self.s
@@ -132,6 +157,7 @@ class _Checker:
             else:
                 for j, r in enumerate(con.refs):
                     self.ref((*base, "refs", j), r)
+                self.count_overlaps(base, con.refs)
         for i, src in enumerate(s.sources):
             if not src.title.strip():
                 self.add(("sources", i, "title"), "empty source title", "say what the source is")
