@@ -21,15 +21,22 @@ def brute_mask(points: np.ndarray) -> np.ndarray:
     return ~np.any(ge & gt, axis=0)
 
 
+#: Block sizes that force the divide and conquer, the dominance-query recursion and the pivot pass on
+#: small inputs.
+TINY = {
+    "_LEAF": 4,
+    "_BRUTE": 16,
+    "_COVER_BRUTE": 4,
+    "_PREFILTER_MIN": 20,
+    "_PIVOT_SAMPLE": 8,
+    "_PIVOT_ROUNDS": (2, 3),
+}
+
+
 @pytest.fixture
 def tiny_blocks(monkeypatch):
-    """Force the divide and conquer, the dominance-query recursion and the pivot pass on small inputs."""
-    monkeypatch.setattr(pa, "_LEAF", 4)
-    monkeypatch.setattr(pa, "_BRUTE", 16)
-    monkeypatch.setattr(pa, "_COVER_BRUTE", 4)
-    monkeypatch.setattr(pa, "_PREFILTER_MIN", 20)
-    monkeypatch.setattr(pa, "_PIVOT_SAMPLE", 8)
-    monkeypatch.setattr(pa, "_PIVOT_ROUNDS", (2, 3))
+    for name, value in TINY.items():
+        monkeypatch.setattr(pa, name, value)
 
 
 points = st.integers(1, 5).flatmap(
@@ -47,12 +54,8 @@ def test_pareto_mask_matches_brute_force(pts):
 @given(points)
 def test_pareto_mask_recursions_match_brute_force(pts):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pa, "_LEAF", 4)
-        mp.setattr(pa, "_BRUTE", 16)
-        mp.setattr(pa, "_COVER_BRUTE", 4)
-        mp.setattr(pa, "_PREFILTER_MIN", 20)
-        mp.setattr(pa, "_PIVOT_SAMPLE", 8)
-        mp.setattr(pa, "_PIVOT_ROUNDS", (2, 3))
+        for name, value in TINY.items():
+            mp.setattr(pa, name, value)
         got = pa.pareto_mask(pts)
     np.testing.assert_array_equal(got, brute_mask(pts))
 
