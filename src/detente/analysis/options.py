@@ -313,8 +313,6 @@ def options_report(
         raise DetenteError(f"near_optimal must be between 0 and 1, got {near_optimal}")
     if method not in ("auto", "enumeration", "milp", "cp-sat"):
         raise DetenteError(f"unknown method '{method}' (choose auto, enumeration, milp or cp-sat)")
-    if method == "milp" and concept not in LINEAR_CONCEPTS:
-        raise DetenteError(f"the MILP method finds options for {', '.join(LINEAR_CONCEPTS)}, not '{concept}'")
     moves = _diversity_moves(cs, pillar)
     d = default_min_diff(cs, pillar) if min_diff_moves is None else int(min_diff_moves)
     if not 1 <= d <= len(moves):
@@ -348,7 +346,9 @@ def _options_report(
     use_enum = method == "enumeration" or (method == "auto" and cs.n_outcomes <= AUTO_ENUMERATION_OUTCOMES)
     if use_enum:
         found = _by_enumeration(cs, concept, k, d, moves, near_optimal)
-    elif method == "milp" or (method == "auto" and concept in LINEAR_CONCEPTS):
+    elif concept == "nash" and method in ("milp", "auto"):
+        found = _by_milp_nash(cs, k, d, moves, near_optimal, time_limit)
+    elif method in ("milp", "auto"):
         found = _by_milp(cs, concept, k, d, moves, near_optimal, time_limit)
     else:
         found = _by_cpsat(cs, concept, k, d, moves, near_optimal, time_limit)
@@ -744,6 +744,144 @@ def _by_milp(
     info.update(best=best, bound=bound, optimal=optimal, complete=complete, gap=gap, why=why)
     if not packages:
         return *empty, info
+    return np.vstack(packages), np.asarray(scores), info
+
+
+def _by_milp_nash(
+    cs: CompiledScenario,
+    k: int,
+    d: int,
+    moves: IntArray,
+    near_optimal: float,
+    time_limit: float,
+) -> tuple[IntArray, FloatArray, dict]:
+    """Nash options by HiGHS: the log-tangent outer approximation of :mod:`detente.analysis.milp_nash`
+    (its :class:`~detente.analysis.milp_nash._NashMip`, the one encoding) plus the near-optimal and
+    diversity rows, which are linear there.
+
+    With F(p) = Σ_i w_i ln g_i(p) and W = Σ_i w_i the score is N = exp(F / W), so N ≥ θ (θ the
+    near-optimal threshold) is F ≥ W ln θ. The model maximizes Σ_i w_i z_i with z_i ≤ ln a − 1 + g_i/a
+    at every tangent point a (z_i ≥ ln g_i is always reachable, so the model over-estimates F: its bound
+    is valid and the row Σ w_i z_i ≥ W ln θ cuts off no qualifying package). A qualifying package has
+    g_i ≥ δ_i = exp((W ln θ − Σ_{j≠i} w_j ln h_j) / w_i) (h_j the largest conceivable gain), the valid
+    floor of each gain, so the tangent grid runs over [max(δ_i, τ·U_i), h_i] only. Option 1 is the
+    proven optimum of :func:`detente.analysis.milp_nash.solve_nash_milp` (:func:`_exact_first`); each
+    next option adds Σ_{k∈moves} x[k, c_k] ≤ |moves| − d for every earlier option c and is solved to an
+    absolute gap on F of γ = −W ln(1 − max(1 %, 1 − near_optimal)) (N within that relative gap of the
+    best remaining package, as for the linear concepts). Every candidate is re-scored exactly (exact
+    acceptability, the true product) and tangents are added at its gains, which make the model exact
+    there (Kelley): it is accepted when its true F is ≥ W ln θ and within γ of the model's bound, else
+    the model is solved again (below the threshold it is also cut off by a no-good). Infeasible means no
+    further option exists (complete).
+
+    Falls back to :func:`_by_cpsat` when option 1 is not proven by the HiGHS loop, when some party
+    cannot gain strictly (the product then runs over a subset of parties), or when θ ≤ 0.
+    """
+    from detente.analysis.budget import Budget
+    from detente.analysis.milp import NODES_PER_UNIT, ExactValues, Run
+    from detente.analysis.milp_nash import _NashMip, _party_ranges
+
+    eps, hi = _party_ranges(cs)
+    gainers = np.ones(cs.n_parties, dtype=bool)
+    # a third of the work for the proven first option, the rest for the other options (as _by_milp)
+    exact = None if np.any(hi <= eps) else _exact_first(cs, "nash", None, gainers, time_limit / 3)
+    if exact is not None:
+        gains0 = cs.utilities(exact[0])[0] - cs.disagreement
+        if np.any(gains0 <= eps) or near_threshold(exact[1], near_optimal) <= 0:
+            exact = None
+    if exact is None:
+        return _by_cpsat(cs, "nash", k, d, moves, near_optimal, time_limit)
+    c0, best = exact
+    notes: list[str] = ["option 1 is the proven optimum from the exact solver (detente solve)"]
+    info: dict = {"method": "milp+log-tangents", "notes": notes}
+    pillar = None if len(moves) == cs.n_moves else cs.category[int(moves[0])]
+    budget = Budget.of(time_limit - time_limit / 3)
+    run = Run(
+        nodes=max(1, math.floor(NODES_PER_UNIT * budget.left())), deadline=budget.deadline, budget=budget
+    )
+    w = np.asarray(cs.weight, dtype=np.float64)
+    W = float(w.sum())
+    ln_hi = np.log(hi)
+    thr = near_threshold(best, near_optimal)
+    f_thr = W * math.log(thr)
+    slack = 1e-9 * max(1.0, abs(f_thr))
+    floor = np.empty(cs.n_parties)
+    for i in range(cs.n_parties):
+        rest = float(np.dot(w, ln_hi) - w[i] * ln_hi[i])
+        delta = math.exp(min(700.0, (f_thr - slack - rest) / w[i])) * (1 - 1e-12) if w[i] > 0 else 0.0
+        floor[i] = max(float(eps[i]), min(delta, float(hi[i])))
+    nm = _NashMip(cs, run, floor, hi)
+    # _NashMip keeps one option of each group of interchangeable options (same utilities); options for
+    # principals must tell them apart (they differ in moves), so every option stays in the model
+    for kk, groups in nm.twins.items():
+        for group in groups:
+            for j in group[1:]:
+                nm.mip.h.changeColBounds(int(cs.offsets[kk]) + j, 0.0, 1.0)
+    nm.twins = {}
+    nm.cutoff(f_thr - slack)
+    ex = ExactValues(cs)
+    gap_f = -W * math.log(1.0 - max(0.01, 1.0 - near_optimal))
+    packages: list[IntArray] = []
+    scores: list[float] = []
+    complete = False
+    rejected = 0
+    refined = 0
+    why: str | None = None
+
+    def accept(c: IntArray, true: float) -> None:
+        packages.append(c)
+        scores.append(true)
+        coef = np.zeros(cs.n_total_options)
+        coef[cs.offsets[moves] + c[moves]] = 1.0
+        nm.mip.add_row(coef, -nm.mip.inf, float(len(moves) - d))
+
+    accept(c0, best)
+    for i, g in enumerate(gains0):
+        nm.tangent(i, float(g))
+    while len(packages) < k:
+        if budget.left() <= 0 or run.nodes <= 0 or rejected + refined > 4 * k:
+            why = _why(len(packages), d, pillar, near_optimal, False)
+            break
+        nodes = run.nodes
+        status, c, bound = nm.solve(abs_gap=gap_f)
+        budget.spend((nodes - run.nodes) / NODES_PER_UNIT)
+        if status == "infeasible":
+            complete = True
+            why = _why(len(packages), d, pillar, near_optimal, True)
+            break
+        if c is None:
+            why = _why(len(packages), d, pillar, near_optimal, False)
+            break
+        if not ex.acceptable(c):
+            nm.mip.forbid(c)  # admitted only by HiGHS's feasibility tolerance
+            rejected += 1
+            continue
+        gains = np.asarray([float(g) for g in ex.gains(c)])
+        if np.any(gains <= eps):
+            nm.mip.forbid(c)
+            rejected += 1
+            continue
+        for i, g in enumerate(gains):
+            nm.tangent(i, float(g))  # the model is now exact at c
+        true = float(concept_scores(cs, cs.utilities(c), "nash", None, gainers)[0])
+        f_true = W * math.log(true)
+        if f_true < f_thr - slack:
+            nm.mip.forbid(c)  # below the threshold once re-scored (also cut off by its new tangents)
+            rejected += 1
+            continue
+        if status == "optimal" and bound is not None and f_true < bound - gap_f - slack:
+            refined += 1  # the model over-estimated c by more than the gap: solve again, tighter at c
+            continue
+        if true > best:
+            best = true  # cannot happen when option 1 is proven; kept for safety
+        accept(c, true)
+    if rejected:
+        notes.append(f"{rejected} candidate(s) below the near-optimal threshold once re-evaluated were skipped")
+    notes.append(
+        "Nash: HiGHS maximized the tangent outer approximation of Σ w·log(gain) (milp_nash's encoding) "
+        "with the near-optimal and diversity rows; every candidate was re-scored with the true Nash product"
+    )
+    info.update(best=best, bound=best, optimal=True, complete=complete, gap=None, why=why)
     return np.vstack(packages), np.asarray(scores), info
 
 
