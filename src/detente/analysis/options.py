@@ -576,11 +576,20 @@ def _solver(time_limit: float, concept: str, *, first: bool, parties: int = 1) -
 
 
 def _exact_first(
-    cs: CompiledScenario, concept: str, ideal: FloatArray | None, gainers: BoolArray, time_limit: float
-) -> tuple[IntArray, float] | None:
-    """The concept's optimum when proven: the command's own solution when it has one (``analyze``
-    solved it already), else by the method the dispatcher picks for large spaces (the HiGHS MILP for
-    welfare, egalitarian and KS; the HiGHS cutting-plane loop for Nash, CP-SAT when it hands over)."""
+    cs: CompiledScenario,
+    concept: str,
+    ideal: FloatArray | None,
+    gainers: BoolArray,
+    time_limit: float,
+    *,
+    unproven: bool = False,
+) -> tuple[IntArray, float, bool, float | None] | None:
+    """(package, score, proven optimal, bound on the optimum's score) of the concept's optimum: the
+    command's own solution when it has one (``analyze`` solved it already), else by the method the
+    dispatcher picks for large spaces (the HiGHS MILP for welfare, egalitarian and KS; the HiGHS
+    cutting-plane loop for Nash, CP-SAT when it hands over). None when it is not proven, unless
+    ``unproven``: then the solver's best package when its budget ran out, with its bound (None if the
+    solver gave none)."""
     from detente.analysis.budget import recall
     from detente.analysis.cpsat_concepts import solve_cpsat
     from detente.analysis.dispatch import large_method
@@ -601,11 +610,16 @@ def _exact_first(
             res = solve_cpsat(cs, concept, time_limit=max(0.1, time_limit), tie_limit=1)  # type: ignore[arg-type]
     except DetenteError:
         return None
-    if not res.optimal or not res.packages:
+    if not res.packages or not (res.optimal or unproven):
         return None
     c = np.asarray(res.packages[0].choices, dtype=np.int64)
     true = float(concept_scores(cs, cs.utilities(c), concept, ideal, gainers)[0])
-    return (c, true) if true > 0 or concept in ("welfare", "egalitarian") else None
+    if not (true > 0 or concept in ("welfare", "egalitarian")):
+        return None
+    if res.optimal:
+        return c, true, True, true
+    bound = None if res.gap is None or res.objective is None else max(true, res.objective + res.gap)
+    return c, true, False, bound
 
 
 def _by_milp(
@@ -698,13 +712,20 @@ def _by_milp(
         coef[cs.offsets[moves] + c[moves]] = 1.0
         mip.add_row(coef, -mip.inf, float(len(moves) - d))
 
-    exact = _exact_first(cs, concept, ideal, gainers, time_limit / 3)
+    # the exact solver's answer even when its budget stopped the proof: its best package is option 1
+    # and its bound gives the gap (solving the same question again here would only repeat that work)
+    exact = _exact_first(cs, concept, ideal, gainers, time_limit / 3, unproven=True)
     if exact is not None:
-        best = bound = exact[1]
-        optimal = True
-        notes.append("option 1 is the proven optimum from the exact solver (detente solve)")
+        c0, best, optimal, bound = exact
+        if optimal:
+            notes.append("option 1 is the proven optimum from the exact solver (detente solve)")
+        else:
+            notes.append(
+                "option 1 is the exact solver's best package when its share of the budget ran out "
+                "(not proven optimal; the gap is the distance to its bound)"
+            )
         raise_floor()
-        accept(*exact)
+        accept(c0, best)
     while len(packages) < k:
         if budget.left() <= 0 or run.nodes <= 0:
             why = _why(len(packages), d, pillar, near_optimal, False)
@@ -791,7 +812,7 @@ def _by_milp_nash(
             exact = None
     if exact is None:
         return _by_cpsat(cs, "nash", k, d, moves, near_optimal, time_limit)
-    c0, best = exact
+    c0, best = exact[0], exact[1]
     notes: list[str] = ["option 1 is the proven optimum from the exact solver (detente solve)"]
     info: dict = {"method": "milp+log-tangents", "notes": notes}
     pillar = None if len(moves) == cs.n_moves else cs.category[int(moves[0])]
@@ -976,7 +997,7 @@ def _by_cpsat(
     exact = _exact_first(cs, concept, ideal, gainers, time_limit / 3)
     spent += time_limit / 3 + (time_limit / 4 if concept == "ks" else 0.0)
     if exact is not None:
-        c0, true0 = exact
+        c0, true0 = exact[0], exact[1]
         best = bound = true0
         optimal = True
         notes.append("option 1 is the proven optimum from the exact solver (detente solve)")
