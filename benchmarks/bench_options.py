@@ -86,7 +86,10 @@ def instances() -> list[tuple[str, CompiledScenario]]:
     out = [("(a) random 200 × 6, rules", random_scenario())]
     for seed in (0, 1, 2):
         out.append(
-            (f"(b) Genius-like 12 dec., seed {seed}", genius_like(MOVES, PARTIES, decimals=12, seed=seed, percent=True))
+            (
+                f"(b) Genius-like 12 dec., seed {seed}",
+                genius_like(MOVES, PARTIES, decimals=12, seed=seed, percent=True),
+            )
         )
     return out
 
@@ -131,12 +134,12 @@ def run() -> str:
         f"Top-{TOP} diverse options (each ≥ 90 % of the best score, pairwise ≥ max(2, M/8) = 25 moves apart) "
         f"for every concept on (a) a seeded random scenario with {MOVES} moves (2–4 options each) × {PARTIES} "
         "parties, 4 red lines and a few prerequisites and (b) the 200 yes/no issues × 6 parties Genius-like "
-        "instance of issue 8 (percent weights with 12 decimals, seeds 0–2); `options_report(method=\"auto\")` "
+        'instance of issue 8 (percent weights with 12 decimals, seeds 0–2); `options_report(method="auto")` '
         f"(HiGHS for every concept), one thread, a {BUDGET:g}-unit work budget; target < 15 s CPU. Baseline: "
         "the same search for one option, in the same run, so the ratio is the cost of nine more, diverse "
         "options. The last column says whether option 1 is proven optimal, else the gap between its score "
         "and the solver's bound.\n\n" + head + "\n".join(rows) + "\n\n"
-        "Nash by CP-SAT (`method=\"cp-sat\"`, the log-tangent envelope in CP-SAT; the previous `auto` choice) on "
+        'Nash by CP-SAT (`method="cp-sat"`, the log-tangent envelope in CP-SAT; the previous `auto` choice) on '
         "the same instances, for comparison:\n\n" + head + "\n".join(cpsat) + "\n"
     )
 
