@@ -651,9 +651,9 @@ def _by_milp(
     welfare Σ_i (u_i − d_i); egalitarian t ≤ u_i − d_i ∀i; KS t·(u*_i − d_i) ≤ u_i − d_i for every
     party with u*_i > d_i (u* the ideal point). Option 1 is the concept's optimum by the exact solver
     (:func:`_exact_first`, a third of the work); when that share runs out before the proof,
-    :func:`_prove_first` solves this model once more on half of the remaining work, and otherwise option
-    1 is the best package found, not proven, with the gap to the best bound. Every next option maximizes the score subject to score ≥ the near-optimal
-    threshold and to differing from each earlier option c in at least ``d`` of the diversity moves,
+    :func:`_prove_first` solves this model once more on half of the remaining work, and otherwise
+    option 1 is the best package found, not proven, with the gap to the best bound. Every next option
+    maximizes the score subject to score ≥ the near-optimal threshold and to differing from each earlier option c in at least ``d`` of the diversity moves,
     Σ_{k∈moves} x[k, c_k] ≤ |moves| − d, solved to a relative gap of max(1 %, 1 − near_optimal): any
     package within the near-optimal band of the best remaining one will do, so HiGHS need not prove
     which is best (the options are ranked by their exact scores afterwards). Infeasible means no
@@ -737,11 +737,12 @@ def _by_milp(
             notes.append("option 1 is the proven optimum from the exact solver (detente solve)")
         raise_floor()
         if not optimal:
-            # one more try at the proof on this model (its score rows only, started from the exact
-            # solver's package) with half of the remaining work; the other options need little
+            # one more try at the proof on this model (its score rows only) with half of the remaining
+            # work; the other options need little
             c0, best, optimal, bound = _prove_first(mip, run, t, c0, best, bound, offset, score)
             notes.append(
-                "option 1 is proven optimal by the options model, started from the exact solver's package"
+                "option 1 is proven optimal by the options model (a second attempt after the exact "
+                "solver's share of the budget ran out)"
                 if optimal
                 else "option 1 is the best package found when the budget for its proof ran out (not proven "
                 "optimal; the gap is the distance to the solver's bound)"
@@ -937,7 +938,7 @@ def _by_milp_nash(
             why = _why(len(packages), d, pillar, near_optimal, False)
             break
         nodes = run.nodes
-        status, c, bound = nm.solve(abs_gap=gap_f)
+        status, c, model_ub = nm.solve(abs_gap=gap_f)
         budget.spend((nodes - run.nodes) / NODES_PER_UNIT)
         if status == "infeasible":
             complete = True
@@ -963,7 +964,7 @@ def _by_milp_nash(
             nm.mip.forbid(c)  # below the threshold once re-scored (also cut off by its new tangents)
             rejected += 1
             continue
-        if status == "optimal" and bound is not None and f_true < bound - gap_f - slack:
+        if status == "optimal" and model_ub is not None and f_true < model_ub - gap_f - slack:
             refined += 1  # the model over-estimated c by more than the gap: solve again, tighter at c
             continue
         if true > best:  # option 1 was not proven: a better package raises the threshold
