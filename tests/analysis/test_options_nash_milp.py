@@ -41,7 +41,11 @@ def test_nash_options_by_highs_meet_the_definition(cs: CompiledScenario) -> None
         assert o.score >= NEAR * best - 1e-9 * best
         j = acc.index(tuple(int(v) for v in o.array(cs)))
         assert o.score == pytest.approx(scores[j], rel=1e-9)
-    if out.method != "milp+log-tangents":
+    u = cs.utilities(np.asarray(acc))
+    every_party_gains = bool(np.all(u.max(axis=0) - cs.disagreement > 1e-9))
+    # HiGHS answers whenever every party can gain (the product then runs over all parties)
+    assert (out.method == "milp+log-tangents") == every_party_gains, out.method
+    if not every_party_gains:
         return  # some party cannot gain strictly: handed to CP-SAT (checked in test_options.py)
     assert out.optimal
     # fewer than k and complete: no qualifying package is ≥ d moves away from every option found
@@ -71,3 +75,36 @@ def test_interchangeable_options_count_as_different_moves() -> None:
     assert out.method == "milp+log-tangents"
     assert out.found == 4 and out.complete is False or out.found == 4
     assert len({tuple(o.array(cs)) for o in out.options}) == 4
+
+
+def _genius(n_moves: int, n_parties: int, seed: int) -> CompiledScenario:
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[2] / "benchmarks"
+    sys.path.insert(0, str(bench))
+    try:
+        from instances import genius_like
+    finally:
+        sys.path.remove(str(bench))
+    return genius_like(n_moves, n_parties, decimals=12, seed=seed, percent=True)
+
+
+def test_real_valued_nash_options_by_highs_are_valid_proven_and_deterministic() -> None:
+    """60 yes/no issues × 4 parties, 12-decimal weights (too large to enumerate: ``auto`` uses HiGHS):
+    ten options, option 1 the proven optimum of the Nash solve, each ≥ 90 % of it and ≥ M/8 moves from
+    every other; the same answer twice (deterministic work limits)."""
+    from detente.analysis.milp_nash import solve_nash_milp
+
+    cs = _genius(60, 4, seed=5)
+    out = options_report(cs, concept="nash", k=10, time_limit=15)
+    assert out.method == "milp+log-tangents" and out.optimal and out.found == 10
+    check_valid(cs, out, default_min_diff(cs))
+    ref = solve_nash_milp(cs, time_limit=15)
+    assert ref is not None and ref.optimal
+    g = cs.utilities(np.asarray(ref.packages[0].choices)) - cs.disagreement
+    best = float(np.exp(np.dot(cs.weight, np.log(g)) / cs.weight.sum()))
+    assert out.options[0].score == pytest.approx(best, rel=1e-12)
+    assert all(o.score >= 0.9 * best * (1 - 1e-12) for o in out.options)
+    again = options_report(cs, concept="nash", k=10, time_limit=15)
+    assert [o.choices for o in again.options] == [o.choices for o in out.options]

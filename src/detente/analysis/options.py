@@ -876,7 +876,7 @@ def _by_milp_nash(
         None if np.any(hi <= eps) else _exact_first(cs, "nash", None, gainers, time_limit / 3, unproven=True)
     )
     if exact is not None:
-        gains0 = cs.utilities(exact[0])[0] - cs.disagreement
+        gains0 = cs.utilities(exact[0]) - cs.disagreement
         if np.any(gains0 <= eps) or near_threshold(exact[1], near_optimal) <= 0:
             exact = None
     if exact is None:
