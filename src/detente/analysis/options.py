@@ -71,6 +71,11 @@ if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
 
 KS_STEPS = 10_000
+#: Share of ``time_limit`` for option 1 (the exact solver, :func:`_exact_first`); the other options get
+#: the rest. Measured on benchmarks/bench_options.py (15 units): the nine other options cost 0.1–1 s of
+#: CPU, so a half for the proof; 2/3 let the egalitarian solve's leximin stages (which the options do
+#: not need) run the Genius-like seed-0 instance to 18 s of CPU.
+FIRST_SHARE = 0.5
 #: A party "can gain" when u*_i − d_i exceeds this.
 GAIN_TOL = 1e-9
 
@@ -595,9 +600,10 @@ def _exact_first(
     """(package, score, proven optimal, bound on the optimum's score) of the concept's optimum: the
     command's own solution when it has one (``analyze`` solved it already), else by the method the
     dispatcher picks for large spaces (the HiGHS MILP for welfare, egalitarian and KS; the HiGHS
-    cutting-plane loop for Nash, CP-SAT when it hands over). None when it is not proven, unless
-    ``unproven``: then the solver's best package when its budget ran out, with its bound (None if the
-    solver gave none)."""
+    cutting-plane loop for Nash, CP-SAT when it hands over). For egalitarian and KS a zero gap counts as
+    proven: the options' score is the max-min value, not the solver's leximin tie-break or tie list.
+    None when it is not proven, unless ``unproven``: then the solver's best package when its budget
+    ran out, with its bound (None if the solver gave none)."""
     from detente.analysis.budget import recall
     from detente.analysis.cpsat_concepts import solve_cpsat
     from detente.analysis.dispatch import large_method
@@ -624,7 +630,9 @@ def _exact_first(
     true = float(concept_scores(cs, cs.utilities(c), concept, ideal, gainers)[0])
     if not (true > 0 or concept in ("welfare", "egalitarian")):
         return None
-    if res.optimal:
+    if res.optimal or (res.gap == 0.0 and concept in ("egalitarian", "ks")):
+        # a zero gap without ``optimal``: the max-min value (the options' score) is proven, only the
+        # solver's tie-break (leximin) or its list of tied packages is not
         return c, true, True, true
     # the solver's gap is in its objective's units: Σ u (welfare) and min gain or ratio (egalitarian,
     # KS) differ from the score by a constant; milp_nash's objective is the product Π g^w = N^W
@@ -650,9 +658,9 @@ def _by_milp(
     Scores are linear in the option indicators x (with an auxiliary t where the concept is a minimum):
     welfare Σ_i (u_i − d_i); egalitarian t ≤ u_i − d_i ∀i; KS t·(u*_i − d_i) ≤ u_i − d_i for every
     party with u*_i > d_i (u* the ideal point). Option 1 is the concept's optimum by the exact solver
-    (:func:`_exact_first`, a third of the work); when that share runs out before the proof,
-    :func:`_prove_first` solves this model once more on half of the remaining work, and otherwise
-    option 1 is the best package found, not proven, with the gap to the best bound. Every next option
+    (:func:`_exact_first`, :data:`FIRST_SHARE` of the work); when that share runs out before the proof,
+    option 1 is its best package, not proven, with the gap to its bound (solving the same question
+    again here would repeat that work). Every next option
     maximizes the score subject to score ≥ the near-optimal threshold and to differing from each earlier option c in at least ``d`` of the diversity moves,
     Σ_{k∈moves} x[k, c_k] ≤ |moves| − d, solved to a relative gap of max(1 %, 1 − near_optimal): any
     package within the near-optimal band of the best remaining one will do, so HiGHS need not prove
@@ -666,9 +674,9 @@ def _by_milp(
     info: dict = {"method": "milp", "notes": notes}
     pillar = None if len(moves) == cs.n_moves else cs.category[int(moves[0])]
     empty = np.zeros((0, cs.n_moves), dtype=np.int64), np.zeros(0)
-    # a third of the work for the proven first option (_exact_first), the rest for the ideal point and
+    # FIRST_SHARE of the work for the first option (_exact_first), the rest for the ideal point and
     # the other options, so the whole search stays within time_limit
-    budget = Budget.of(time_limit - time_limit / 3)
+    budget = Budget.of(time_limit - FIRST_SHARE * time_limit)
     run = Run(
         nodes=max(1, math.floor(NODES_PER_UNIT * budget.left())), deadline=budget.deadline, budget=budget
     )
@@ -728,25 +736,17 @@ def _by_milp(
         coef[cs.offsets[moves] + c[moves]] = 1.0
         mip.add_row(coef, -mip.inf, float(len(moves) - d))
 
-    # the exact solver's answer even when its budget stopped the proof: its best package is option 1
-    # and its bound gives the gap (solving the same question again here would only repeat that work)
-    exact = _exact_first(cs, concept, ideal, gainers, time_limit / 3, unproven=True)
+    exact = _exact_first(cs, concept, ideal, gainers, FIRST_SHARE * time_limit, unproven=True)
     if exact is not None:
         c0, best, optimal, bound = exact
         if optimal:
             notes.append("option 1 is the proven optimum from the exact solver (detente solve)")
-        raise_floor()
-        if not optimal:
-            # one more try at the proof on this model (its score rows only) with half of the remaining
-            # work; the other options need little
-            c0, best, optimal, bound = _prove_first(mip, run, t, c0, best, bound, offset, score)
+        else:
             notes.append(
-                "option 1 is proven optimal by the options model (a second attempt after the exact "
-                "solver's share of the budget ran out)"
-                if optimal
-                else "option 1 is the best package found when the budget for its proof ran out (not proven "
-                "optimal; the gap is the distance to the solver's bound)"
+                "option 1 is the exact solver's best package when its share of the budget ran out (not "
+                "proven optimal; the gap is the distance to its bound)"
             )
+        raise_floor()
         accept(c0, best)
     while len(packages) < k:
         if budget.left() <= 0 or run.nodes <= 0:
@@ -790,48 +790,6 @@ def _by_milp(
     return np.vstack(packages), np.asarray(scores), info
 
 
-def _prove_first(
-    mip: Any,
-    run: Any,
-    t: int | None,
-    c0: IntArray,
-    best: float,
-    bound: float | None,
-    offset: float,
-    score: Any,
-) -> tuple[IntArray, float, bool, float | None]:
-    """Solve ``mip`` (a :class:`~detente.analysis.milp.PackageMip` with the concept's score as its
-    objective, ``offset`` + objective = score, and only the near-optimal row so far) to a zero gap on
-    half of what ``run``'s budget has left, given the exact solver's unproven package ``c0`` (score
-    ``best``, bound ``bound``); returns (package, score, proven, bound): the better package and the
-    tighter bound. ``c0`` is not passed to HiGHS as a start: measured on the random 200 × 6 KS
-    instance of benchmarks/bench_options.py, HiGHS proved the optimum without it and not with it."""
-    from detente.analysis.milp import NODES_PER_UNIT, ExactValues, Run
-
-    assert run.budget is not None
-    share = run.budget.child(run.budget.left() / 2)
-    mine = Run(nodes=max(1, math.floor(NODES_PER_UNIT * share.left())), deadline=run.deadline, budget=share)
-    main = mip.run_state
-    mip.run_state = mine
-    try:
-        mip.h.setOptionValue("mip_rel_gap", 0.0)
-        status, c, _obj, dual = mip.solve()
-    finally:
-        mip.run_state = main
-        main.wall_stopped |= mine.wall_stopped
-    if c is not None and ExactValues(mip.cs).acceptable(c):
-        true = float(score(c))
-        if true > best:
-            c0, best = c, true
-        if status == "optimal":
-            return c0, best, True, best
-    if dual is not None and math.isfinite(dual):
-        bound = dual + offset if bound is None else min(bound, dual + offset)
-    if bound is not None:
-        bound = max(bound, best)
-    return c0, best, False, bound
-
-
 def _by_milp_nash(
     cs: CompiledScenario,
     k: int,
@@ -850,7 +808,7 @@ def _by_milp_nash(
     is valid and the row Σ w_i z_i ≥ W ln θ cuts off no qualifying package). A qualifying package has
     g_i ≥ δ_i = exp((W ln θ − Σ_{j≠i} w_j ln h_j) / w_i) (h_j the largest conceivable gain), the valid
     floor of each gain, so the tangent grid runs over [max(δ_i, τ·U_i), h_i] only. Option 1 is the
-    proven optimum of :func:`detente.analysis.milp_nash.solve_nash_milp` (:func:`_exact_first`); each
+    optimum of :func:`detente.analysis.milp_nash.solve_nash_milp` (:func:`_exact_first`); each
     next option adds Σ_{k∈moves} x[k, c_k] ≤ |moves| − d for every earlier option c and is solved to an
     absolute gap on F of γ = −W ln(1 − max(1 %, 1 − near_optimal)) (N within that relative gap of the
     best remaining package, as for the linear concepts). Every candidate is re-scored exactly (exact
@@ -859,7 +817,7 @@ def _by_milp_nash(
     the model is solved again (below the threshold it is also cut off by a no-good). Infeasible means no
     further option exists (complete).
 
-    When the exact solver's share (a third of the work) runs out before its proof, its best package is
+    When the exact solver's share (:data:`FIRST_SHARE` of the work) runs out before its proof, its best package is
     option 1, not proven, with the gap to its bound; θ is then set by the best package found so far
     (a floor from a lower θ is still valid). Falls back to :func:`_by_cpsat` when the exact solver finds
     no package, when some party cannot gain strictly (the product then runs over a subset of parties),
@@ -871,9 +829,11 @@ def _by_milp_nash(
 
     eps, hi = _party_ranges(cs)
     gainers = np.ones(cs.n_parties, dtype=bool)
-    # a third of the work for the proven first option, the rest for the other options (as _by_milp)
+    # FIRST_SHARE of the work for the first option, the rest for the other options (as _by_milp)
     exact = (
-        None if np.any(hi <= eps) else _exact_first(cs, "nash", None, gainers, time_limit / 3, unproven=True)
+        None
+        if np.any(hi <= eps)
+        else _exact_first(cs, "nash", None, gainers, FIRST_SHARE * time_limit, unproven=True)
     )
     if exact is not None:
         gains0 = cs.utilities(exact[0]) - cs.disagreement
@@ -890,7 +850,7 @@ def _by_milp_nash(
     ]
     info: dict = {"method": "milp+log-tangents", "notes": notes}
     pillar = None if len(moves) == cs.n_moves else cs.category[int(moves[0])]
-    budget = Budget.of(time_limit - time_limit / 3)
+    budget = Budget.of(time_limit - FIRST_SHARE * time_limit)
     run = Run(
         nodes=max(1, math.floor(NODES_PER_UNIT * budget.left())), deadline=budget.deadline, budget=budget
     )
@@ -1074,9 +1034,9 @@ def _by_cpsat(
             for j, v in enumerate(pm.x[kk]):
                 pm.model.add_hint(v, j == int(c[kk]))
 
-    # Option 1 is the concept's proven optimum when the exact solver finds it in a third of the budget.
-    exact = _exact_first(cs, concept, ideal, gainers, time_limit / 3)
-    spent += time_limit / 3 + (time_limit / 4 if concept == "ks" else 0.0)
+    # Option 1 is the concept's proven optimum when the exact solver finds it in its share of the budget.
+    exact = _exact_first(cs, concept, ideal, gainers, FIRST_SHARE * time_limit)
+    spent += FIRST_SHARE * time_limit + (time_limit / 4 if concept == "ks" else 0.0)
     if exact is not None:
         c0, true0 = exact[0], exact[1]
         best = bound = true0
