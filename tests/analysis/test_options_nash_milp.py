@@ -108,3 +108,32 @@ def test_real_valued_nash_options_by_highs_are_valid_proven_and_deterministic() 
     assert all(o.score >= 0.9 * best * (1 - 1e-12) for o in out.options)
     again = options_report(cs, concept="nash", k=10, time_limit=15)
     assert [o.choices for o in again.options] == [o.choices for o in out.options]
+
+
+def test_an_unproven_first_option_comes_from_the_exact_solver_with_its_gap() -> None:
+    """Egalitarian on a random 120 × 6 scenario with rules and a 1-unit budget: the exact solver's
+    share runs out before its proof, so option 1 is its best package (not solved again), marked not
+    proven, with the gap to the solver's bound; the other options are still valid."""
+    import sys
+    from pathlib import Path
+
+    from detente.analysis.milp import solve_milp
+    from detente.analysis.options import FIRST_SHARE
+
+    bench = Path(__file__).resolve().parents[2] / "benchmarks"
+    sys.path.insert(0, str(bench))
+    try:
+        from bench_options import random_scenario
+    finally:
+        sys.path.remove(str(bench))
+    cs = random_scenario(120, 6, seed=2)
+    out = options_report(cs, concept="egalitarian", k=4, time_limit=1.0)
+    ref = solve_milp(cs, "egalitarian", time_limit=FIRST_SHARE * 1.0)
+    assert not ref.optimal and ref.gap is not None and ref.gap > 0  # the instance is hard enough
+    assert out.method == "milp" and not out.optimal and out.found == 4
+    check_valid(cs, out, default_min_diff(cs))
+    first = out.options[0]
+    assert first.choices == cs.choices_to_ids(np.asarray(ref.packages[0].choices))
+    assert out.best_score == pytest.approx(ref.objective, rel=1e-12)
+    assert out.gap == pytest.approx(ref.gap, rel=1e-9)
+    assert out.best_bound is not None and out.best_bound >= max(o.score for o in out.options)
