@@ -137,3 +137,5 @@ def test_an_unproven_first_option_comes_from_the_exact_solver_with_its_gap() -> 
     assert out.best_score == pytest.approx(ref.objective, rel=1e-12)
     assert out.gap == pytest.approx(ref.gap, rel=1e-9)
     assert out.best_bound is not None and out.best_bound >= max(o.score for o in out.options)
+    share = 0.9 * out.best_score / out.best_bound  # what each option is guaranteed of the optimum
+    assert any(f"{share:.2%} of the optimum" in n for n in out.notes), out.notes

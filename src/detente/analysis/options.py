@@ -375,6 +375,14 @@ def _options_report(
             )
             info["why"] = info.get("why") or "some options fell below the final near-optimal threshold"
         packages, scores = packages[keep], scores[keep]
+        bound = info.get("bound")
+        if not info.get("optimal") and bound is not None and best > 0 and bound > best:
+            # the threshold is relative to the best score found; the bound says how far that can be
+            # from the optimum, so what every option is guaranteed relative to the optimum itself
+            info.setdefault("notes", []).append(
+                f"option 1 is not proven optimal: its score is ≥ {best / bound:.4%} of the optimum (by the "
+                f"bound), so every option is ≥ {near_optimal * best / bound:.2%} of the optimum"
+            )
     order = np.argsort(-scores, kind="stable")
     packages, scores = packages[order], scores[order]
     opts = explain(cs, packages, scores, best) if len(packages) else []
