@@ -173,11 +173,6 @@ def test_milp_options_are_valid_start_at_the_optimum_and_stop_only_when_none_is_
                     assert any(int((np.asarray(p) != c).sum()) < d for c in chosen), (p, score)
 
 
-def test_milp_options_are_for_the_linear_concepts() -> None:
-    with pytest.raises(DetenteError, match="MILP"):
-        options_report(allies(), concept="nash", method="milp")
-
-
 def test_allies_fixture_by_hand() -> None:
     cs = allies()
     # welfare (Σ u − Σ d with d = 0): everything but full relief (US red line) and the worse relief level:

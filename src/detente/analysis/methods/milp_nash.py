@@ -163,8 +163,9 @@ class _NashMip:
             {z: float(w) for z, w in zip(self.z, self.cs.weight, strict=True)},
         )
 
-    def solve(self) -> tuple[str, IntArray | None, float | None]:
-        """(status ∈ optimal | infeasible | stopped, package, upper bound) of one MILP solve."""
+    def solve(self, abs_gap: float = NASH_TOLERANCE / 10) -> tuple[str, IntArray | None, float | None]:
+        """(status ∈ optimal | infeasible | stopped, package, upper bound) of one MILP solve, to an
+        absolute gap of ``abs_gap`` on F (the options search asks for a looser one)."""
         import highspy
 
         run = self.mip.run_state
@@ -172,7 +173,7 @@ class _NashMip:
         h.setOptionValue("mip_max_nodes", max(1, run.nodes))
         h.setOptionValue("time_limit", max(1e-3, run.deadline - time.perf_counter()))
         h.setOptionValue("mip_rel_gap", 0.0)
-        h.setOptionValue("mip_abs_gap", NASH_TOLERANCE / 10)
+        h.setOptionValue("mip_abs_gap", abs_gap)
         S = highspy.HighsModelStatus
         h.run()
         run.solves += 1
