@@ -540,7 +540,7 @@ def _add_objective(
                 continue
             m.add(KS_STEPS * (pm.u[i] - dis[i]) >= t * span)
         return t, float(KS_STEPS)
-    # nash: Σ W_i z_i, z_i ≈ C·ln g_i (the one encoding, cpsat_concepts.log_envelope), with g_i ≥ 1 for
+    # nash: Σ W_i z_i, z_i ≈ C·ln g_i (the one encoding, methods.cpsat.log_envelope), with g_i ≥ 1 for
     # the parties that can gain (``gainers``, default all) and g_i ≥ 0 for the others
     from detente.analysis.methods.cpsat import log_envelope, nash_exponents
 

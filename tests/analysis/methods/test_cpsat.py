@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from detente.analysis.methods import cpsat as cpsat_concepts
+from detente.analysis.methods import cpsat
 from detente.analysis.methods.cpsat import solve_cpsat
 from detente.errors import DetenteError
 from detente.model.compiled import CompiledScenario, compile_scenario
@@ -129,7 +129,7 @@ def test_rounded_values_are_not_claimed_optimal() -> None:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_leximin_with_ordered_sums_matches_brute_force(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     # force the auxiliary-variable formulation used when parties are too many for explicit subsets
-    monkeypatch.setattr(cpsat_concepts, "LEXIMIN_SUBSETS", 0)
+    monkeypatch.setattr(cpsat, "LEXIMIN_SUBSETS", 0)
     cs = medium_scenario(seed, n_parties=4)
     _, ties = brute_force(cs, "egalitarian")
     result = solve_cpsat(cs, "egalitarian")
