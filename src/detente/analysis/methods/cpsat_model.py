@@ -13,6 +13,13 @@ that makes every value integral; when values have more decimals (Genius domains)
 ``rounding_error[i]`` bounds the total error on u_i (Σ_k max_o |V − values·scale| / scale). Callers
 re-evaluate the packages they return with exact floats.
 
+Why one scale for every party here, when comparisons elsewhere use one grid per party
+(:mod:`detente.analysis.grid`): CP-SAT's egalitarian and KS models compare different parties' gains in
+one linear constraint (t ≤ g_i for every i), which needs one common integer unit; the per-party grid
+is for deciding dominance and ties between packages, where each party is only compared with itself.
+Both are exact whenever the values fit (``ScaledModel.exact``, ``UtilityGrid.exact``) and say so when
+they do not.
+
 For diagnosis, ``relaxable=True`` gives each constraint and each reservation value an enforcement
 literal (``constraint_lits``, ``reservation_lits``): the rule holds only when its literal is true.
 """
