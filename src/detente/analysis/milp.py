@@ -476,6 +476,77 @@ def _maxmin_model(
     return mip, t
 
 
+@dataclass
+class Window:
+    """The outcome of :func:`_maxmin_window`: ``status`` ∈ complete (``packages`` is every acceptable
+    package with score ≥ ``best`` − τ), many (more than the limit: ``best`` is proven, the list is
+    not complete), infeasible (nothing is acceptable), stopped (a budget stopped a solve: nothing is
+    proven, ``bound`` is HiGHS's dual bound when it gave one)."""
+
+    status: str
+    packages: list[IntArray]
+    best: Fraction | None
+    bound: float | None = None
+
+
+def _maxmin_window(
+    cs: CompiledScenario,
+    run: Run,
+    ex: ExactValues,
+    span: FloatArray | None,
+    score: Any,
+    tau: float,
+    incumbent: IntArray | None,
+    limit: int,
+) -> Window:
+    """Window-first max–min: the optimum and every package within τ of it, usually in one solve.
+
+    The model is :func:`_maxmin_model` (max t, g_i ≥ t·span_i) plus, for every package p already
+    known, a no-good cut (p is excluded) and the floor t ≥ s* − τ, s* = the best exact ``score`` known.
+    Each solve returns the best package not yet known (HiGHS proven to its absolute gap), which is
+    added (the floor rises when it is better), until the model is infeasible. Then, by induction, every
+    acceptable package with score ≥ s* − τ is known: one not known would satisfy every row of the last
+    model (its score is ≥ s* − τ ≥ the floor) and the model would not be infeasible. Started from a
+    good incumbent x* (the Lagrangian search's best package), the first solve is the whole proof when
+    x* is optimal and alone within τ: one branch-and-bound with the cut-off t ≥ t(x*) − τ from the
+    start, instead of a max–min solve followed by a window solve (which cost twice as much). Packages
+    HiGHS accepts only within its tolerances are cut off and never known (:func:`_best`). More than
+    ``limit`` packages in the window: status many (the optimum value is proven)."""
+    mip, t = _maxmin_model(cs, run, span, None)
+    known: list[tuple[IntArray, Fraction]] = []
+    best: Fraction | None = None
+    exact_tau = Fraction(tau)
+
+    def admit(c: IntArray) -> int:
+        nonlocal best
+        s = score(c)
+        known.append((c, s))
+        mip.forbid(c)
+        if best is None or s > best:
+            best = s
+            mip.h.changeColBounds(t, float(best) - tau, mip.inf)
+        return sum(1 for _, v in known if v >= best - exact_tau)
+
+    def window() -> list[IntArray]:
+        assert best is not None
+        return [c for c, v in known if v >= best - exact_tau]
+
+    if incumbent is not None and ex.acceptable(incumbent):
+        admit(incumbent)
+    while True:
+        status, c, _obj, bound = _best(mip, ex, None)
+        if status == "infeasible":
+            if best is None:
+                return Window("infeasible", [], None)
+            return Window("complete", window(), best)
+        if c is None or status != "optimal":
+            if c is not None:
+                admit(c)
+            return Window("stopped", window() if best is not None else [], best, bound)
+        if admit(c) > limit:
+            return Window("many", window(), best)
+
+
 def _leximin_key(gains: list[Fraction]) -> tuple[Fraction, ...]:
     return tuple(sorted(gains))
 
@@ -503,25 +574,15 @@ def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         return _egalitarian_window(cs, run, started, found)
     method = "milp+leximin"
     ex = ExactValues(cs)
-    mip, t = _maxmin_model(cs, run, None, None)
-    if hint is not None:
-        mip.hint(hint, {t: float(min(ex.gains(hint)))})
-    status, c, obj, bound = _best(mip, ex, None)
-    if c is None:
-        return _no_deal(cs, "egalitarian", method, run, status, started)
-    objective = float(min(ex.gains(c)))
-    if status != "optimal":
-        return _unproven(cs, "egalitarian", method, run, c, objective, bound, started)
-    tau = TOLERANCE * _unit(cs)
-
-    # leximin: the candidates are the packages with every gain ≥ t* − τ
-    def make() -> PackageMip:
-        m = PackageMip(cs, run)
-        for i in range(cs.n_parties):
-            m.gain_row(i, objective - tau)
-        return m
-
-    chosen, complete = _ties(cs, make, c, lambda p: _leximin_key(ex.gains(p)), run, SMALL_WINDOW)
+    found_w = _maxmin_window(cs, run, ex, None, lambda p: min(ex.gains(p)), tau, hint, SMALL_WINDOW)
+    if found_w.best is None:
+        return _no_deal(cs, "egalitarian", method, run, found_w.status, started)
+    if found_w.status == "stopped":
+        first = max(found_w.packages, key=lambda p: min(ex.gains(p)))
+        return _unproven(cs, "egalitarian", method, run, first, float(found_w.best), found_w.bound, started)
+    keys = [_leximin_key(ex.gains(p)) for p in found_w.packages]
+    chosen = [p for p, key in zip(found_w.packages, keys, strict=True) if key == max(keys)]
+    complete = found_w.status == "complete"
     notes: list[str] = []
     proven = complete
     if not complete:
@@ -719,15 +780,13 @@ def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
                     notes=notes,
                     started=started,
                 )
-    mip, t = _maxmin_model(cs, run, fspan, None)
-    if hint is not None:
-        mip.hint(hint, {t: float(ratio(hint))})
-    status, c, _obj, bound = _best(mip, ex, None)
-    if c is None:
-        return _no_deal(cs, "ks", method, run, status, started)
-    rho = ratio(c)
-    if status != "optimal" or not proven:
-        gap = None if bound is None else max(0.0, bound - float(rho))
+    rel = TOLERANCE * _unit(cs) / float(max(span[i] for i in parties))
+    found_w = _maxmin_window(cs, run, ex, fspan, ratio, rel, hint, TIE_LIMIT)
+    if found_w.best is None:
+        return _no_deal(cs, "ks", method, run, found_w.status, started)
+    if found_w.status == "stopped" or not proven:
+        first = max(found_w.packages, key=ratio)
+        gap = None if found_w.bound is None else max(0.0, found_w.bound - float(found_w.best))
         return _result(
             cs,
             "ks",
@@ -735,20 +794,13 @@ def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
             run,
             optimal=False,
             gap=gap,
-            choices=[c],
-            objective=float(rho),
+            choices=[first],
+            objective=float(found_w.best),
             notes=notes,
             started=started,
         )
-    rel = TOLERANCE * _unit(cs) / float(max(span[i] for i in parties))
-
-    def make() -> PackageMip:
-        m = PackageMip(cs, run)
-        for i in parties:
-            m.gain_row(i, (float(rho) - rel) * float(span[i]))
-        return m
-
-    ties, complete = _ties(cs, make, c, ratio, run, TIE_LIMIT)
+    ties = [p for p in found_w.packages if ratio(p) == found_w.best][:TIE_LIMIT]
+    complete = found_w.status == "complete"
     rho = ratio(ties[0])
     notes.append(
         "ideal point: " + ", ".join(f"{cs.party_ids[i]} {float(ideal[i]):.12g}" for i in range(cs.n_parties))
