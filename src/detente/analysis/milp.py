@@ -70,6 +70,9 @@ CAPPED = (
 SMALL_WINDOW = 20
 #: States the Lagrangian search may visit per question before the MILP takes over (deterministic).
 SEARCH_STATES = 6_000_000
+#: States the search may visit for one ideal-point value (it only needs the value, which one HiGHS
+#: solve proves as well: on heavily tied data the search's window is large and HiGHS answers at once).
+IDEAL_SEARCH_STATES = 200_000
 #: Largest window (packages within τ of the optimum) the search hands back; more: the MILP path.
 SEARCH_WINDOW = 5_000
 WALL_STOP = "wall-clock safety stop reached: the answer is incomplete and may differ from run to run"
@@ -88,23 +91,32 @@ NODE_UNITS = 2e-7
 
 
 class ExactValues:
-    """Exact (rational) utilities: each value as the fraction of its shortest decimal form."""
+    """Exact (rational) utilities: each value as the fraction of its shortest decimal form.
+
+    Each party's column is held as integer numerators over one common denominator (the lcm of the
+    column's denominators), so a package's exact utility is one integer sum (int64 when the column's
+    numerators cannot overflow it, Python integers otherwise) and one fraction."""
 
     def __init__(self, cs: CompiledScenario) -> None:
         self.cs = cs
-        self._table: dict[int, list[Fraction]] = {}
 
-    def _row(self, o: int) -> list[Fraction]:
-        if o not in self._table:
-            self._table[o] = [Fraction(repr(float(v))) for v in self.cs.values[o]]
-        return self._table[o]
+    @cached_property
+    def _columns(self) -> list[tuple[Any, int]]:
+        out: list[tuple[Any, int]] = []
+        n = max(1, self.cs.n_moves)
+        for i in range(self.cs.n_parties):
+            col = [Fraction(repr(float(v))) for v in self.cs.values[:, i]]
+            den = math.lcm(*(f.denominator for f in col)) if col else 1
+            nums = [f.numerator * (den // f.denominator) for f in col]
+            if max((abs(v) for v in nums), default=0) * n < 2**62:
+                out.append((np.asarray(nums, dtype=np.int64), den))
+            else:
+                out.append((np.asarray(nums, dtype=object), den))
+        return out
 
     def utilities(self, choices: IntArray) -> list[Fraction]:
-        total = [Fraction(0)] * self.cs.n_parties
-        for o in self.cs.global_options(choices):
-            row = self._row(int(o))
-            total = [a + b for a, b in zip(total, row, strict=True)]
-        return total
+        g = self.cs.global_options(choices)
+        return [Fraction(int(nums[g].sum()), den) for nums, den in self._columns]
 
     @cached_property
     def reservation(self) -> list[Fraction]:
@@ -552,14 +564,15 @@ def _leximin_key(gains: list[Fraction]) -> tuple[Fraction, ...]:
 
 
 def _search(
-    cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float
+    cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float, states: int | None = None
 ) -> tuple[MaxMinSearch | None, IntArray | None]:
     """The Lagrangian enumeration (:mod:`~detente.analysis.maxmin_search`) on its deterministic budget:
     (the complete result, None), or (None, the best package it saw — an incumbent for the MILP — or
     None) when it does not apply or gives up (the caller solves the MILP)."""
     from detente.analysis.maxmin_search import search_maxmin
 
-    found = search_maxmin(cs, W, w0, tau, work=SEARCH_STATES, accept=ExactValues(cs).acceptable)
+    work = SEARCH_STATES if states is None else min(states, SEARCH_STATES)
+    found = search_maxmin(cs, W, w0, tau, work=work, accept=ExactValues(cs).acceptable)
     if found is None:
         return None, None
     if not found.complete or found.packages.shape[0] > SEARCH_WINDOW:
@@ -694,7 +707,17 @@ def ideal_point(cs: CompiledScenario, run: Run) -> tuple[list[Fraction] | None, 
     proven = True
     tau = TOLERANCE * _unit(cs)
     for i in range(cs.n_parties):
-        found, hint = _search(cs, cs.values[:, i : i + 1], np.zeros(1), tau)
+        # each move at its best option for party i: Σ_k max_o V[o, i] bounds u_i from above (exactly:
+        # the floats' order is their exact values' order), so when that package is acceptable it is
+        # the ideal value, with no search at all
+        top = np.asarray(
+            [int(np.argmax(cs.values[cs.offsets[k] : cs.offsets[k + 1], i])) for k in range(cs.n_moves)],
+            dtype=np.int64,
+        )
+        if ex.acceptable(top):
+            ideal.append(ex.utilities(top)[i])
+            continue
+        found, hint = _search(cs, cs.values[:, i : i + 1], np.zeros(1), tau, IDEAL_SEARCH_STATES)
         if found is not None:
             tops = [ex.utilities(c)[i] for c in found.packages if ex.acceptable(c)]
             if not tops:
