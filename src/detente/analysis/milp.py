@@ -373,11 +373,11 @@ def _exactly_acceptable(mip: PackageMip, ex: ExactValues, choices: IntArray) -> 
 
 
 def _best(
-    mip: PackageMip, ex: ExactValues, score: Any
+    mip: PackageMip, ex: ExactValues, score: Any, *, feasibility: bool = False
 ) -> tuple[str, IntArray | None, float | None, float | None]:
     """Solve, re-solving while HiGHS returns a package that fails acceptability exactly."""
     for _ in range(8):
-        status, c, obj, bound = mip.solve()
+        status, c, obj, bound = mip.solve(feasibility=feasibility)
         if c is None or _exactly_acceptable(mip, ex, c):
             return status, c, obj, bound
     return "stopped", None, None, None
@@ -522,8 +522,11 @@ def _maxmin_window(
     good incumbent x* (the Lagrangian search's best package), the first solve is the whole proof when
     x* is optimal and alone within τ: one branch-and-bound with the cut-off t ≥ t(x*) − τ from the
     start, instead of a max–min solve followed by a window solve (which cost twice as much). Packages
-    HiGHS accepts only within its tolerances are cut off and never known (:func:`_best`). More than
-    ``limit`` packages in the window: status many (the optimum value is proven)."""
+    HiGHS accepts only within its tolerances are cut off and never known (:func:`_best`). Once one
+    solve has returned its optimum, the next ones stop at the first package above the floor
+    (``mip_max_improving_sols`` 1): any package not yet known will do, and only the last, infeasible
+    solve is the proof. More than ``limit`` packages in the window: status many (the optimum value is
+    proven)."""
     mip, t = _maxmin_model(cs, run, span, None)
     known: list[tuple[IntArray, Fraction]] = []
     best: Fraction | None = None
@@ -545,8 +548,9 @@ def _maxmin_window(
 
     if incumbent is not None and ex.acceptable(incumbent):
         admit(incumbent)
+    proven = False  # whether a solve has proven the best known package optimal (to HiGHS's gap)
     while True:
-        status, c, _obj, bound = _best(mip, ex, None)
+        status, c, _obj, bound = _best(mip, ex, None, feasibility=proven)
         if status == "infeasible":
             if best is None:
                 return Window("infeasible", [], None)
@@ -555,6 +559,7 @@ def _maxmin_window(
             if c is not None:
                 admit(c)
             return Window("stopped", window() if best is not None else [], best, bound)
+        proven = True
         if admit(c) > limit:
             return Window("many", window(), best)
 
