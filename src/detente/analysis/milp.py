@@ -6,25 +6,33 @@ nothing. The model: every :class:`~detente.model.compiled.LinearConstraint`, acc
 u_i = Σ_o V[o, i]·x_o ≥ r_i, and per question
 
 * **welfare** — max Σ_i u_i;
-* **egalitarian** — max t with g_i = u_i − d_i ≥ t; the leximin tie-break then asks one question:
-  *is there another acceptable package with every g_i ≥ t* − τ?* (a no-good cut on the optimum). On
-  real-valued data the answer is almost always no, and the max-min package is then the leximin optimum
-  after two solves. When other packages qualify, the classic leximin stages run among them: stage k
+* **egalitarian** — max t with g_i = u_i − d_i ≥ t, asked *window first* (:func:`_maxmin_window`):
+  starting from an incumbent x* (the Lagrangian search's best package), one model
+  "max t, g_i ≥ t, t ≥ t(x*) − τ, x ≠ x* (a no-good cut)". Infeasible: x* is optimal **and** the only
+  acceptable package within τ — the leximin optimum, in one branch-and-bound with the cut-off from the
+  start (before: a max-min solve, then a window solve, about twice the work). A package found is added
+  (cut off, the floor rises when it is better) and the model re-solved until it is infeasible; the
+  packages within τ of the best are then ranked leximin exactly. When more than
+  :data:`SMALL_WINDOW` qualify, the classic leximin stages run among them: stage k
   maximises S_k, the sum of the k smallest gains (Ogryczak's ordered sums, S_k = k·r_k − Σ_i e_ik,
   e_ik ≥ r_k − g_i, e_ik ≥ 0) with S_1..S_{k−1} held at their optima;
-* **ks** — the ideal point ideal_i = max u_i (one solve per party, each proven optimal), then
-  max t with g_i ≥ t·R_i (R_i = ideal_i − d_i > 0; parties with R_i ≤ τ are left out, with a note) and
-  the same "is there another package" question for ties.
+* **ks** — the ideal point ideal_i = max u_i (each proven optimal: the package with every move at its
+  best option for i when it is acceptable — Σ_k max_o V[o, i] bounds u_i, so it is the maximum with no
+  solve —, else the search on a small budget, :data:`IDEAL_SEARCH_STATES`, else one HiGHS solve), then
+  max t with g_i ≥ t·R_i (R_i = ideal_i − d_i > 0; parties with R_i ≤ τ are left out, with a note),
+  window first as above, the packages within τ compared on their exact ratios.
 
 **Fast path.** On scenarios without rules, egalitarian, KS and each ideal-point value are first asked
 of the exact Lagrangian search (:mod:`~detente.analysis.maxmin_search`): it lists every acceptable
 package within τ of the optimum without branch-and-bound, on a deterministic state budget
 (:data:`SEARCH_STATES`); the answer is then ranked exactly as below (leximin or exact ratios). When
-it gives up, the models below run, started from the best package it saw (``setSolution``).
+it gives up, the window-first models above run with the best package it saw as the incumbent x*
+(none on scenarios with rules: the first solve is then a plain max-min, and its optimum is x*).
 
 **Exact re-evaluation.** HiGHS works in floating point, so every returned package is re-evaluated in
 exact rational arithmetic (each value as the fraction of its shortest decimal form, which for values
-typed in a file is the file's decimal): its acceptability (u_i ≥ r_i exactly; a package HiGHS accepted
+typed in a file is the file's decimal; a party's utilities as one integer sum over the common
+denominator of its values, :class:`ExactValues`): its acceptability (u_i ≥ r_i exactly; a package HiGHS accepted
 within its feasibility tolerance but that fails exactly is cut off and the solve repeated), its
 objective, and the comparison of tied packages. "Proven optimal" means HiGHS closed the gap to the
 absolute tolerance τ = :data:`TOLERANCE` · U (U the utility scale): no acceptable package is better by
@@ -33,7 +41,9 @@ are compared (equal within τ).
 
 **Determinism.** One thread, a fixed seed and a node budget (``mip_max_nodes`` =
 :data:`NODES_PER_UNIT` × ``time_limit`` work units); a wall-clock safety stop
-(:func:`~detente.analysis.budget.safety_seconds`) marks the answer incomplete when it fires.
+(:func:`~detente.analysis.budget.safety_seconds`) marks the answer incomplete when it fires. A solve
+that HiGHS ends with a solve error (its postsolved optimum off by its feasibility tolerance, seen on
+tied integer data) is repeated once without presolve, and both runs are charged.
 """
 
 from __future__ import annotations
@@ -274,18 +284,27 @@ class PackageMip:
             h.setOptionValue("mip_max_improving_sols", 1)
         else:
             h.setOptionValue("mip_max_improving_sols", 2**31 - 1)
-        h.run()
-        run.solves += 1
-        info = h.getInfo()
-        run.nodes -= int(info.mip_node_count)
-        if run.budget is not None:
-            nnz = int(h.getNumNz()) + h.getNumRow() + h.getNumCol()
-            iterations = max(0, int(info.simplex_iteration_count))
-            run.budget.spend(
-                int(info.mip_node_count) / NODES_PER_UNIT + nnz * (SOLVE_UNITS + ITERATION_UNITS * iterations)
-            )
-        status = h.getModelStatus()
         S = highspy.HighsModelStatus
+        for presolve in ("choose", "off"):
+            # HiGHS can end a solve with kSolveError when its postsolved optimum breaks a row by the
+            # feasibility tolerance (seen after a presolve restart on tied integer data): once more
+            # without presolve
+            h.setOptionValue("presolve", presolve)
+            h.run()
+            run.solves += 1
+            info = h.getInfo()
+            run.nodes -= int(info.mip_node_count)
+            if run.budget is not None:
+                nnz = int(h.getNumNz()) + h.getNumRow() + h.getNumCol()
+                iterations = max(0, int(info.simplex_iteration_count))
+                run.budget.spend(
+                    int(info.mip_node_count) / NODES_PER_UNIT
+                    + nnz * (SOLVE_UNITS + ITERATION_UNITS * iterations)
+                )
+            if h.getModelStatus() != S.kSolveError:
+                break
+        h.setOptionValue("presolve", "choose")
+        status = h.getModelStatus()
         if status == S.kInfeasible:
             return "infeasible", None, None, None
         package = None
