@@ -206,6 +206,8 @@ class PackageMip:
         for i in range(cs.n_parties):
             self.add_row(cs.values[:, i], float(cs.reservation[i]), self.inf)
         self.span = float(np.abs(cs.values).sum(axis=0).max(initial=0.0)) + 1.0
+        #: HiGHS's absolute gap (default TOLERANCE · span)
+        self.abs_gap = TOLERANCE * self.span
 
     def hint(self, choices: IntArray, extra: dict[int, float] | None = None) -> None:
         """Start HiGHS from this package (an incumbent; HiGHS checks it against the model)."""
@@ -279,7 +281,7 @@ class PackageMip:
             nodes = min(nodes, math.floor(run.budget.left() / (NODE_UNITS * max(1, size))))
         h.setOptionValue("mip_max_nodes", max(1, nodes))
         h.setOptionValue("time_limit", max(1e-3, run.deadline - time.perf_counter()))
-        h.setOptionValue("mip_abs_gap", TOLERANCE * self.span)
+        h.setOptionValue("mip_abs_gap", self.abs_gap)
         if feasibility:
             h.setOptionValue("mip_max_improving_sols", 1)
         else:
@@ -566,7 +568,12 @@ def _maxmin_window(
         return [c for c, v in known if v >= best - exact_tau]
 
     if incumbent is not None and ex.acceptable(incumbent):
-        admit(incumbent)
+        ref, c = _perturbed_proof(cs, run, ex, span, score, tau, incumbent)
+        if c is None:
+            return Window("complete", [ref], score(ref))
+        admit(ref)
+        if c is not ref:
+            admit(c)
     proven = False  # whether a solve has proven the best known package optimal (to HiGHS's gap)
     while True:
         status, c, _obj, bound = _best(mip, ex, None, feasibility=proven)
@@ -581,6 +588,51 @@ def _maxmin_window(
         proven = True
         if admit(c) > limit:
             return Window("many", window(), best)
+
+
+#: The perturbation of :func:`_perturbed_proof`, in units of τ.
+PERTURBATION = 4.0
+
+
+def _perturbed_proof(
+    cs: CompiledScenario,
+    run: Run,
+    ex: ExactValues,
+    span: FloatArray | None,
+    score: Any,
+    tau: float,
+    incumbent: IntArray,
+) -> tuple[IntArray, IntArray | None]:
+    """Prove an acceptable incumbent x* optimal and alone within τ in one solve, with no no-good cut.
+
+    The model of :func:`_maxmin_model` with the floor t ≥ s* − τ (s* = score(x*)) and the objective
+    t + ε·Δ(x), Δ(x) = Σ_{o ∉ x*} x_o the number of moves where x differs from x* (linear: no extra row),
+    ε = :data:`PERTURBATION`·τ, x* given as the incumbent, HiGHS's absolute gap τ/2. Every package x ≠ x*
+    with score ≥ s* − τ has objective ≥ s* − τ + ε; so if HiGHS's dual bound B (an upper bound on every
+    package's objective) is below s* − τ + ε, there is none: x* is optimal (a better package would
+    qualify) and the only package within τ. Near x* the LP gains at most ε per unit of move changed, far
+    less than any move's effect on the gains, so the tree is the one of a plain max–min proof from x*
+    — without the region around x* that a no-good cut must branch out.
+
+    Returns (x*, None) when proven; else (the best package seen, a package the solve returned that is
+    within τ of it or the incumbent itself when the solve stopped) for the no-good loop. A returned
+    package better by more than τ becomes the new x* and the proof is repeated (the floor rises)."""
+    ref = incumbent
+    eps = PERTURBATION * tau
+    while True:
+        s_ref = score(ref)
+        mip, t = _maxmin_model(cs, run, span, float(s_ref) - tau)
+        mip.abs_gap = tau / 2
+        away = np.ones(cs.n_total_options)
+        away[cs.global_options(ref)] = 0.0
+        mip.objective_x(eps * away, {t: 1.0})
+        mip.hint(ref, {t: float(s_ref)})
+        status, c, _obj, bound = _best(mip, ex, None)
+        if status == "optimal" and bound is not None and bound < float(s_ref) - tau + eps:
+            return ref, None
+        if status != "optimal" or c is None or score(c) <= s_ref + Fraction(tau):
+            return ref, (ref if c is None or np.array_equal(c, ref) else c)
+        ref = c
 
 
 def _leximin_key(gains: list[Fraction]) -> tuple[Fraction, ...]:
@@ -624,7 +676,7 @@ def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
     proven = complete
     if not complete:
         # many packages at the max-min value: the leximin stages (sums of the k smallest gains)
-        staged = _leximin_stages(cs, run, ex, tau)
+        staged = _leximin_stages(cs, run, ex, tau, chosen[0])
         if staged is None:
             notes.append("budget reached in the leximin stages: the tie-break is not proven")
         else:
@@ -693,26 +745,43 @@ def _ordered_sums(mip: PackageMip, cs: CompiledScenario, k: int) -> dict[int, fl
 
 
 def _leximin_stages(
-    cs: CompiledScenario, run: Run, ex: ExactValues, tau: float
+    cs: CompiledScenario, run: Run, ex: ExactValues, tau: float, first: IntArray
 ) -> tuple[list[IntArray], bool] | None:
     """Leximin by stages: stage k maximises S_k with S_1..S_{k−1} held within τ of their optima; the
-    last stage's window (every S_k ≥ S_k* − τ) is then listed and ranked exactly. None on a budget stop."""
-    levels: list[float] = []
-    best: IntArray | None = None
+    last stage's window (every S_k ≥ S_k* − τ) is then listed and ranked exactly. None on a budget stop.
+
+    ``first`` is a max–min optimum (exact), so S_1* = its smallest gain needs no solve; each stage starts
+    from the previous stage's optimum (an incumbent that meets every earlier level, with its ordered-sum
+    columns r_j = the j-th smallest gain, e_ij = max(0, r_j − g_i))."""
+    best = first
+    levels: list[float] = [float(min(ex.gains(first)))]
     P = cs.n_parties
-    for k in range(1, P + 1):
+
+    def hint(mip: PackageMip, exprs: list[dict[int, float]], c: IntArray) -> None:
+        g = [float(v) for v in ex.gains(c)]
+        ordered = sorted(g)
+        extra: dict[int, float] = {}
+        for j, expr in enumerate(exprs, start=1):
+            cols = list(expr)  # r, then e_i in party order (_ordered_sums)
+            extra[cols[0]] = ordered[j - 1]
+            for i in range(P):
+                extra[cols[1 + i]] = max(0.0, ordered[j - 1] - g[i])
+        mip.hint(c, extra)
+
+    for k in range(2, P + 1):
         mip = PackageMip(cs, run)
+        exprs = []
         for j, v in enumerate(levels, start=1):
-            expr = _ordered_sums(mip, cs, j)
-            mip.add_row(np.zeros(cs.n_total_options), v - tau, mip.inf, expr)
+            exprs.append(_ordered_sums(mip, cs, j))
+            mip.add_row(np.zeros(cs.n_total_options), v - tau, mip.inf, exprs[-1])
         target = _ordered_sums(mip, cs, k)
         mip.objective(target)
+        hint(mip, [*exprs, target], best)
         status, c, obj, _b = _best(mip, ex, None)
         if status != "optimal" or c is None or obj is None:
             return None
         levels.append(obj)
         best = c
-    assert best is not None
 
     def make() -> PackageMip:
         m = PackageMip(cs, run)
