@@ -154,6 +154,7 @@ def test_highs_path_equals_the_exact_definitions(cs: CompiledScenario) -> None:
     with patch.object(milp, "SEARCH_STATES", 3):
         egal = sv.solve(cs, "egalitarian", method="milp", time_limit=30)
         ks = sv.solve(cs, "ks", method="milp", time_limit=30)
+    note(f"{cs.values.tolist()} {cs.n_options.tolist()} {cs.reservation} {cs.disagreement} {egal} {ks}")
     if not acc:
         assert egal.packages == [] and ks.packages == []
         return
