@@ -212,3 +212,26 @@ def test_exact_utilities_use_integer_sums_and_big_denominators() -> None:
     ex = milp.ExactValues(cs)
     for p in _every(cs):
         assert ex.utilities(np.asarray(p)) == _utilities(cs, p)
+
+
+def test_leximin_ties_at_null_moves_are_listed_without_solves() -> None:
+    """Eight moves whose options are identical for every party (2⁸ exact ties of every package) and
+    three real ones: the HiGHS path (search starved) lists TIE_LIMIT leximin-optimal packages and says
+    the list is capped; every listed package is a leximin optimum of the exhaustive enumeration."""
+    real = [
+        [[1.0, 3.0, 2.0], [3.0, 1.0, 2.0]],
+        [[2.0, 2.0, 0.0], [0.0, 1.0, 3.0]],
+        [[1.0, 0.0, 1.0], [0.0, 2.0, 2.0]],
+    ]
+    null = [[[0.5, 0.25, 0.0], [0.5, 0.25, 0.0]] for _ in range(8)]
+    cs = build(real + null, [2.0, 2.0, 2.0])
+    with patch.object(milp, "SEARCH_STATES", 3):
+        egal = sv.solve(cs, "egalitarian", method="milp", time_limit=30)
+    acc = _acceptable(cs)
+    lex = {p: tuple(sorted(u)) for p, u in acc.items()}
+    top = max(lex.values())
+    expected = {p for p, k in lex.items() if k == top}
+    assert len(expected) > milp.TIE_LIMIT
+    assert egal.optimal and "lagrange-search" not in egal.method
+    _same_or_capped(egal, expected)
+    assert any("capped" in n for n in egal.notes)
