@@ -631,8 +631,9 @@ def _perturbed_proof(
     less than any move's effect on the gains, so the tree is the one of a plain max–min proof from x*
     — without the region around x* that a no-good cut must branch out.
 
-    A first pass stops after :data:`ROOT_NODES` nodes: a package better than x* by more than τ found by
-    HiGHS's root heuristics becomes x* and the pass is repeated, before the full proof starts.
+    A first pass (objective max t, no perturbation) stops after :data:`ROOT_NODES` nodes: a package
+    better than x* by more than τ found by HiGHS's root heuristics becomes x*, before the full proof
+    starts.
 
     Returns (x*, None) when proven; else (the best package seen, a package the solve returned that is
     within τ of it or the incumbent itself when the solve stopped) for the no-good loop. A returned
@@ -646,21 +647,21 @@ def _perturbed_proof(
         mip.abs_gap = tau / 2
         away = np.ones(cs.n_total_options)
         away[cs.global_options(ref)] = 0.0
-        mip.objective_x(eps * away, {t: 1.0})
         mip.hint(ref, {t: float(s_ref)})
-        if first:  # the root node only (presolve, cuts, heuristics): often a better incumbent, cheaply
+        if first:  # the root node only (presolve, cuts, heuristics) of max t: often a better incumbent
+            mip.objective({t: 1.0})
             mip.node_cap, stopped = ROOT_NODES, run.node_stopped
             status, c, _obj, bound = _best(mip, ex, None)
             mip.node_cap = None
             if status == "stopped":
                 run.node_stopped = stopped  # the cap, not the budget (a spent budget stops the next solve)
-                if c is not None and score(c) > s_ref + Fraction(tau):
-                    ref = c  # improved: another root pass from it
-                    continue
-                mip.hint(ref, {t: float(s_ref)})
-                status, c, _obj, bound = _best(mip, ex, None)
-        else:
-            status, c, _obj, bound = _best(mip, ex, None)
+            first = False
+            if c is not None and score(c) > s_ref + Fraction(tau):
+                ref = c  # improved: the full proof from it (a second root pass measured no better)
+                continue
+            mip.hint(ref, {t: float(s_ref)})
+        mip.objective_x(eps * away, {t: 1.0})
+        status, c, _obj, bound = _best(mip, ex, None)
         first = False  # a full proof that finds a better package found the optimum: prove it directly
         if status == "optimal" and bound is not None and bound < float(s_ref) - tau + eps:
             return ref, None
