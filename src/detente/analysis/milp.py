@@ -632,8 +632,9 @@ def _perturbed_proof(
     — without the region around x* that a no-good cut must branch out.
 
     A first pass (objective max t, no perturbation) stops after :data:`ROOT_NODES` nodes: a package
-    better than x* by more than τ found by HiGHS's root heuristics becomes x*, before the full proof
-    starts.
+    better than x* by more than τ found by HiGHS's root heuristics becomes x*. The perturbed model is
+    then solved at its root node first, then in full on the same HiGHS object (measured 2–3× fewer
+    nodes than a full solve from scratch); a better package found at its root restarts from it.
 
     Returns (x*, None) when proven; else (the best package seen, a package the solve returned that is
     within τ of it or the incumbent itself when the solve stopped) for the no-good loop. A returned
@@ -649,20 +650,29 @@ def _perturbed_proof(
         away[cs.global_options(ref)] = 0.0
         mip.hint(ref, {t: float(s_ref)})
         if first:  # the root node only (presolve, cuts, heuristics) of max t: often a better incumbent
-            mip.objective({t: 1.0})
-            mip.node_cap, stopped = ROOT_NODES, run.node_stopped
-            status, c, _obj, bound = _best(mip, ex, None)
-            mip.node_cap = None
+            root, t_root = _maxmin_model(cs, run, span, float(s_ref) - tau)
+            root.hint(ref, {t_root: float(s_ref)})
+            root.node_cap, stopped = ROOT_NODES, run.node_stopped
+            status, c, _obj, bound = _best(root, ex, None)
             if status == "stopped":
                 run.node_stopped = stopped  # the cap, not the budget (a spent budget stops the next solve)
             first = False
             if c is not None and score(c) > s_ref + Fraction(tau):
                 ref = c  # improved: the full proof from it (a second root pass measured no better)
                 continue
-            mip.hint(ref, {t: float(s_ref)})
         mip.objective_x(eps * away, {t: 1.0})
+        # the root node of the perturbed model, then the full solve on the same model: HiGHS keeps what
+        # the first run learnt (p4 KS of bench_realvalued: 7,500 nodes instead of 20,000 from scratch)
+        mip.node_cap, stopped = ROOT_NODES, run.node_stopped
         status, c, _obj, bound = _best(mip, ex, None)
-        first = False  # a full proof that finds a better package found the optimum: prove it directly
+        mip.node_cap = None
+        if status == "stopped":
+            run.node_stopped = stopped
+            if c is not None and score(c) > s_ref + Fraction(tau):
+                ref = c
+                continue
+            mip.hint(ref, {t: float(s_ref)})
+            status, c, _obj, bound = _best(mip, ex, None)
         if status == "optimal" and bound is not None and bound < float(s_ref) - tau + eps:
             return ref, None
         if status != "optimal" or c is None or score(c) <= s_ref + Fraction(tau):
