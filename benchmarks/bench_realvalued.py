@@ -105,7 +105,7 @@ def run(nash: bool = True) -> str:
             *rows,
         ]
     )
-    return table + "\n\n" + run_nash()
+    return table + ("\n\n" + run_nash() if nash else "")
 
 
 # ----- Nash: the certified HiGHS cutting-plane loop against a plain HiGHS tangent-grid model -----------

@@ -32,7 +32,8 @@ and widen it by DESCENT, T = L − G rising to (best seen) − τ within a sweep
 sees a package with min h ≥ T + τ is complete. What survives the last move is
 **every** acceptable package with min_q h_q ≥ best − τ: the optimum, its tie check and the leximin
 candidates in one pass, with no branch-and-bound. Work is bounded by :data:`STATE_LIMIT` states per
-move and ``work`` states in all (deterministic); beyond either the search gives up
+move and ``work`` states in all (deterministic); beyond either — or as soon as the next sweep,
+growing by the ratio of the last two, would not fit in the work left — the search gives up
 (``complete`` False, with the best package it saw) and the caller runs the MILP instead.
 """
 
@@ -310,6 +311,7 @@ def search_maxmin(
     # G = gap·DESCENT^−DESCENT_STEPS, widened by DESCENT up to gap; the first sweep that finds a
     # package with min h ≥ T + τ answers (it has listed every package with min h ≥ best − τ)
     gmax = gap / DESCENT**DESCENT_STEPS if np.isfinite(gap) else gap
+    last: int | None = None  # the states of the previous exact sweep
     while True:
         gmax = min(gmax, gap)
         target = L - gmax
@@ -338,6 +340,11 @@ def search_maxmin(
             return MaxMinSearch(exact.packages, exact.best, L, spent)
         if gmax >= gap:
             return gave_up(spent)
+        if last is not None and exact.states * (exact.states / max(1, last)) > work - spent:
+            # the next sweep, growing as the last one did, would not fit in what is left: give up now
+            # rather than spend the rest of the budget on a sweep that cannot finish
+            return gave_up(spent)
+        last = exact.states
         if exact.best is not None:  # a better incumbent seen on the way: less gap to close
             gap = min(gap, L - exact.best + tau)
         gmax *= DESCENT
