@@ -1,4 +1,4 @@
-"""The window-first max–min loop of analysis/milp.py (``_maxmin_window``), the ideal point's per-move bound
+"""The window-first max–min loop of analysis/methods/milp.py (``_maxmin_window``), the ideal point's per-move bound
 and the exact utilities, against exhaustive enumeration in exact arithmetic.
 
 Small yes/no (and three-option) instances with 12-decimal values, integer values (many ties) and
@@ -20,7 +20,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from detente.analysis import milp
+from detente.analysis.methods import milp
 from detente.analysis import solve as sv
 from detente.model.compiled import CompiledScenario
 from tests.analysis._instances import build
