@@ -580,8 +580,9 @@ def _maxmin_window(
         assert best is not None
         return [c for c, v in known if v >= best - exact_tau]
 
+    proof_bound = None  # the perturbed proof's dual bound, when a budget stopped it
     if incumbent is not None and ex.acceptable(incumbent):
-        ref, c = _perturbed_proof(cs, run, ex, span, score, tau, incumbent)
+        ref, c, proof_bound = _perturbed_proof(cs, run, ex, span, score, tau, incumbent)
         if c is None:
             return Window("complete", [ref], score(ref))
         admit(ref)
@@ -597,7 +598,12 @@ def _maxmin_window(
         if c is None or status != "optimal":
             if c is not None:
                 admit(c)
-            return Window("stopped", window() if best is not None else [], best, bound)
+            return Window(
+                "stopped",
+                window() if best is not None else [],
+                best,
+                bound if bound is not None else proof_bound,
+            )
         proven = True
         if admit(c) > limit:
             return Window("many", window(), best)
@@ -619,7 +625,7 @@ def _perturbed_proof(
     score: Any,
     tau: float,
     incumbent: IntArray,
-) -> tuple[IntArray, IntArray | None]:
+) -> tuple[IntArray, IntArray | None, float | None]:
     """Prove an acceptable incumbent x* optimal and alone within τ in one solve, with no no-good cut.
 
     The model of :func:`_maxmin_model` with the floor t ≥ s* − τ (s* = score(x*)) and the objective
@@ -636,9 +642,11 @@ def _perturbed_proof(
     then solved at its root node first, then in full on the same HiGHS object (measured 2–3× fewer
     nodes than a full solve from scratch); a better package found at its root restarts from it.
 
-    Returns (x*, None) when proven; else (the best package seen, a package the solve returned that is
-    within τ of it or the incumbent itself when the solve stopped) for the no-good loop. A returned
-    package better by more than τ becomes the new x* and the proof is repeated (the floor rises)."""
+    Returns (x*, None, B) when proven; else (the best package seen, a package the solve returned that is
+    within τ of it or the incumbent itself when the solve stopped, B) for the no-good loop. A returned
+    package better by more than τ becomes the new x* and the proof is repeated (the floor rises). B is
+    HiGHS's dual bound (None when it gave none): an upper bound on max t too, since Δ ≥ 0, so when the
+    budget stops the proof it still bounds the gap of x*."""
     ref = incumbent
     eps = PERTURBATION * tau
     first = True
@@ -674,9 +682,9 @@ def _perturbed_proof(
             mip.hint(ref, {t: float(s_ref)})
             status, c, _obj, bound = _best(mip, ex, None)
         if status == "optimal" and bound is not None and bound < float(s_ref) - tau + eps:
-            return ref, None
+            return ref, None, bound
         if status != "optimal" or c is None or score(c) <= s_ref + Fraction(tau):
-            return ref, (ref if c is None or np.array_equal(c, ref) else c)
+            return ref, (ref if c is None or np.array_equal(c, ref) else c), bound
         ref = c
 
 
