@@ -17,11 +17,12 @@ from typing import Any
 from unittest.mock import patch
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from detente.analysis.methods import milp
 from detente.analysis import solve as sv
+from detente.analysis.methods import milp
 from detente.model.compiled import CompiledScenario
 from tests.analysis._instances import build
 
@@ -235,3 +236,25 @@ def test_leximin_ties_at_null_moves_are_listed_without_solves() -> None:
     assert egal.optimal and "lagrange-search" not in egal.method
     _same_or_capped(egal, expected)
     assert any("capped" in n for n in egal.notes)
+
+
+@pytest.mark.parametrize("concept", ["egalitarian", "ks"])
+def test_an_answer_the_budget_stops_reports_a_gap_that_bounds_the_optimum(concept: str) -> None:
+    """100 issues × 6 parties, 12 decimals, a budget too small for the proof: the answer is marked not
+    optimal, with a finite gap, and the proven optimum (a larger budget) lies within it."""
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[3] / "benchmarks"
+    sys.path.insert(0, str(bench))
+    try:
+        from instances import genius_like
+    finally:
+        sys.path.remove(str(bench))
+    cs = genius_like(100, 6, decimals=12, seed=0, percent=True)
+    short = sv.solve(cs, concept, method="milp", time_limit=0.2)
+    full = sv.solve(cs, concept, method="milp", time_limit=60)
+    assert full.optimal and not short.optimal
+    assert short.gap is not None and short.objective is not None and full.objective is not None
+    assert short.objective <= full.objective + 1e-9
+    assert full.objective <= short.objective + short.gap + 1e-9

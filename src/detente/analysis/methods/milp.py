@@ -92,6 +92,9 @@ SEARCH_STATES = 6_000_000
 #: States the search may visit for one ideal-point value (it only needs the value, which one HiGHS
 #: solve proves as well: on heavily tied data the search's window is large and HiGHS answers at once).
 IDEAL_SEARCH_STATES = 200_000
+#: Work units charged per state the search visits (calibrated with the HiGHS charges below: one unit is
+#: about one CPU second on an idle machine).
+SEARCH_STATE_UNITS = 5e-7
 #: Largest window (packages within τ of the optimum) the search hands back; more: the MILP path.
 SEARCH_WINDOW = 5_000
 WALL_STOP = "wall-clock safety stop reached: the answer is incomplete and may differ from run to run"
@@ -693,25 +696,44 @@ def _leximin_key(gains: list[Fraction]) -> tuple[Fraction, ...]:
 
 
 def _search(
-    cs: CompiledScenario, W: FloatArray, w0: FloatArray, tau: float, states: int | None = None
-) -> tuple[MaxMinSearch | None, IntArray | None]:
+    cs: CompiledScenario,
+    run: Run,
+    W: FloatArray,
+    w0: FloatArray,
+    tau: float,
+    states: int | None = None,
+) -> tuple[MaxMinSearch | None, IntArray | None, float | None]:
     """The Lagrangian enumeration (:mod:`~detente.analysis.methods.maxmin_search`) on its deterministic budget:
-    (the complete result, None), or (None, the best package it saw — an incumbent for the MILP — or
-    None) when it does not apply or gives up (the caller solves the MILP)."""
+    (the complete result, None, L), or (None, the best package it saw — an incumbent for the MILP — or
+    None, L) when it does not apply or gives up (the caller solves the MILP). L, the LP value, bounds
+    max min h from above (None when the search did not run): the gap of an answer the budget stops. The search may use at most
+    what is left of the question's work budget (:data:`SEARCH_STATE_UNITS` per state) and is charged
+    the states it visited."""
     from detente.analysis.methods.maxmin_search import search_maxmin
 
     work = SEARCH_STATES if states is None else min(states, SEARCH_STATES)
+    if run.budget is not None:
+        work = min(work, math.floor(run.budget.left() / SEARCH_STATE_UNITS))
+    if work <= 0:
+        return None, None, None
     found = search_maxmin(cs, W, w0, tau, work=work, accept=ExactValues(cs).acceptable)
     if found is None:
-        return None, None
+        return None, None, None
+    if run.budget is not None:
+        run.budget.spend(found.states * SEARCH_STATE_UNITS)
     if not found.complete or found.packages.shape[0] > SEARCH_WINDOW:
-        return None, (found.packages[0] if found.packages.shape[0] else None)
-    return found, None
+        return None, (found.packages[0] if found.packages.shape[0] else None), found.bound
+    return found, None, found.bound
+
+
+def _tighter(a: float | None, b: float | None) -> float | None:
+    """The smaller of two upper bounds, either of which may be missing."""
+    return b if a is None else a if b is None else min(a, b)
 
 
 def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
     tau = TOLERANCE * _unit(cs)
-    found, hint = _search(cs, cs.values, -cs.disagreement, tau)
+    found, hint, lagrange = _search(cs, run, cs.values, -cs.disagreement, tau)
     if found is not None:
         return _egalitarian_window(cs, run, started, found)
     method = "milp+leximin"
@@ -721,7 +743,8 @@ def _egalitarian(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         return _no_deal(cs, "egalitarian", method, run, found_w.status, started)
     if found_w.status == "stopped":
         first = max(found_w.packages, key=lambda p: min(ex.gains(p)))
-        return _unproven(cs, "egalitarian", method, run, first, float(found_w.best), found_w.bound, started)
+        bound = _tighter(found_w.bound, lagrange)
+        return _unproven(cs, "egalitarian", method, run, first, float(found_w.best), bound, started)
     keys = [_leximin_key(ex.gains(p)) for p in found_w.packages]
     chosen = [p for p, key in zip(found_w.packages, keys, strict=True) if key == max(keys)]
     complete = found_w.status == "complete"
@@ -889,7 +912,7 @@ def ideal_point(cs: CompiledScenario, run: Run) -> tuple[list[Fraction] | None, 
         if ex.acceptable(top):
             ideal.append(ex.utilities(top)[i])
             continue
-        found, hint = _search(cs, cs.values[:, i : i + 1], np.zeros(1), tau, IDEAL_SEARCH_STATES)
+        found, hint, _ = _search(cs, run, cs.values[:, i : i + 1], np.zeros(1), tau, IDEAL_SEARCH_STATES)
         if found is not None:
             tops = [ex.utilities(c)[i] for c in found.packages if ex.acceptable(c)]
             if not tops:
@@ -945,10 +968,13 @@ def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
 
     fspan = np.asarray([float(s) if i in parties else 0.0 for i, s in enumerate(span)])
     hint: IntArray | None = None
+    lagrange: float | None = None
     if proven:
         sel = np.asarray(parties, dtype=np.int64)
         rel = TOLERANCE * _unit(cs) / float(max(span[i] for i in parties))
-        found, hint = _search(cs, cs.values[:, sel] / fspan[sel], -cs.disagreement[sel] / fspan[sel], rel)
+        found, hint, lagrange = _search(
+            cs, run, cs.values[:, sel] / fspan[sel], -cs.disagreement[sel] / fspan[sel], rel
+        )
         if found is not None:
             window = [c for c in found.packages if ex.acceptable(c)]
             if window:
@@ -981,7 +1007,8 @@ def _ks(cs: CompiledScenario, run: Run, started: float) -> SolveResult:
         return _no_deal(cs, "ks", method, run, found_w.status, started)
     if found_w.status == "stopped" or not proven:
         first = max(found_w.packages, key=ratio)
-        gap = None if found_w.bound is None else max(0.0, found_w.bound - float(found_w.best))
+        bound = _tighter(found_w.bound, lagrange)
+        gap = None if bound is None else max(0.0, bound - float(found_w.best))
         return _result(
             cs,
             "ks",
