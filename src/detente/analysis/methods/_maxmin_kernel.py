@@ -8,8 +8,8 @@ is created exactly once, by the child that changes its last changed move (x⁰ b
 there is it offered as a candidate. A node keeps, incrementally, h = h(x), c = c(x) (scores and
 acceptability slacks) and D = D(x) = Σ δ.
 
-**Pruning** (T = best − τ, G = L − T, both moving as the incumbent ``best`` rises). A
-child is dropped, with its whole subtree, when no completion can reach T:
+**Pruning** (T = max(target, best − τ), G = L − T, both moving as the incumbent ``best`` rises).
+A child is dropped, with its whole subtree, when no completion can reach T:
 
 * budget: D > G (for acceptable x, min h(x) ≤ L − D(x)); options are sorted by δ, so the first
   option over the budget ends the level;
@@ -26,8 +26,10 @@ the sums), so nothing that qualifies exactly is dropped.
 **Candidates.** A created package with c ≥ −eps_c and min h ≥ T − eps_h is written to the buffer
 (its choices per level, −1 = x⁰; its min h); when the buffer is full, rows below the current T are
 dropped, and if it is still full the kernel returns :data:`FULL` (the caller grows the buffer and
-resumes). A candidate with min h above ``best`` becomes the incumbent; if its smallest slack is below
-``margin`` (float acceptability not certain) the kernel first returns :data:`CHECK` with the package
+resumes) or, once the caller has cleared ``state[CAN_GROW]``, raises the target above the rows with
+the smallest min h (within ``eps_h``), which are dropped. The list is complete only if
+best − τ ≥ target in the end (the caller checks). A candidate with min h above ``best`` becomes the
+incumbent; if its smallest slack is below ``margin`` (float acceptability not certain) the kernel first returns :data:`CHECK` with the package
 in ``choice``, and the caller resumes with the exact verdict in ``state[DECISION]``.
 
 **Work.** Every child looked at is one node; beyond ``state[WORK]`` nodes the kernel returns
@@ -47,9 +49,9 @@ from detente.model.compiled import FloatArray, IntArray
 #: Return codes of :func:`dfs`.
 DONE, CHECK, FULL, OUT = 0, 1, 2, 3
 #: Slots of the integer state vector.
-DEPTH, NODES, WORK, PENDING, DECISION, N_BUF, HAS_BEST = range(7)
+DEPTH, NODES, WORK, PENDING, DECISION, N_BUF, HAS_BEST, CAN_GROW = range(8)
 #: Slots of the float state vector (``best`` is −inf until an incumbent is found).
-BEST, TAU, L_VALUE, EPS_H, EPS_C, MARGIN = range(6)
+BEST, TAU, L_VALUE, EPS_H, EPS_C, MARGIN, TARGET = range(7)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -90,7 +92,8 @@ def dfs(
     eps_h = fstate[EPS_H]
     eps_c = fstate[EPS_C]
     margin = fstate[MARGIN]
-    T = best - tau
+    target = fstate[TARGET]
+    T = max(target, best - tau)
     G = L - T
     status = DONE
     while True:
@@ -103,14 +106,14 @@ def dfs(
                 v = min(v, H[depth + 1, q])
             if state[DECISION] == 1:
                 best = v
-                T = best - tau
+                T = max(target, best - tau)
                 G = L - T
                 state[HAS_BEST] = 1
                 best_choice[:] = -1
                 best_choice[: depth + 1] = choice[: depth + 1]
             record = state[DECISION] == 1  # (not acceptable exactly: not a candidate either)
         else:
-            if n_buf >= cap:  # drop rows below the current T; still full: the caller grows the buffer
+            while n_buf >= cap:  # drop rows below T; still full: grow the buffer, or raise the target
                 kept = 0
                 for r in range(n_buf):
                     if buf_v[r] >= T - eps_h:
@@ -119,8 +122,14 @@ def dfs(
                         kept += 1
                 n_buf = kept
                 if n_buf >= cap:
-                    status = FULL
-                    break
+                    if state[CAN_GROW] == 1:
+                        break
+                    target = buf_v[:n_buf].min() + 2.0 * eps_h
+                    T = max(target, best - tau)
+                    G = L - T
+            if n_buf >= cap:
+                status = FULL
+                break
             if depth < 0:
                 status = DONE
                 break
@@ -181,7 +190,7 @@ def dfs(
                             status = CHECK
                             break
                         best = v
-                        T = best - tau
+                        T = max(target, best - tau)
                         G = L - T
                         state[HAS_BEST] = 1
                         best_choice[:] = -1
@@ -199,4 +208,5 @@ def dfs(
     state[NODES] = nodes
     state[N_BUF] = n_buf
     fstate[BEST] = best
+    fstate[TARGET] = target
     return status

@@ -46,8 +46,14 @@ from detente.model.compiled import FloatArray, IntArray
 if TYPE_CHECKING:
     from detente.model.compiled import CompiledScenario
 
-#: Most candidates (packages within reach of T) held at once; more: give up.
-WINDOW_LIMIT = 1 << 17
+#: Nodes of the first sweep (no target), which finds the incumbent.
+INCUMBENT_NODES = 100_000
+#: The exact sweeps start at the gap G = (L − incumbent + τ)·DESCENT^−DESCENT_STEPS and widen by DESCENT.
+DESCENT = 1.5
+DESCENT_STEPS = 8
+#: Most candidates (packages within reach of T) held at once; a window of more packages within τ of
+#: the optimum: give up.
+WINDOW_LIMIT = 1 << 14
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,8 @@ class _Problem:
 
 @dataclass
 class _Outcome:
-    done: bool  # the tree was exhausted (else: out of work or window)
+    exhausted: bool  # the tree was exhausted (else: out of work)
+    complete: bool  # ... and every package with min h ≥ best − τ is listed
     rows: npt.NDArray[np.int32]  # candidates: the choice per level (−1: x⁰)
     values: FloatArray  # their min h
 
@@ -207,11 +214,25 @@ def search_maxmin(
         best = None if pr.package is None else pr.best
         return MaxMinSearch(packages, best, L, pr.nodes)
 
-    # one sweep over every movable move, largest reduced cost first (moves whose every other option
-    # costs more than the gap G left are dropped at their first node by the budget test)
+    # incumbent: a short sweep with no target over every movable move, largest reduced cost first
     order = [int(k) for k in np.argsort(-alt, kind="stable") if np.isfinite(alt[k])]
-    out = _sweep(pr, order, work)
-    return answer(out) if out.done else gave_up()
+    out = _sweep(pr, order, -np.inf, min(INCUMBENT_NODES, work))
+    if out.complete:
+        return answer(out)
+    gap = L - pr.best + tau
+    # exact sweeps from well above the incumbent (the work grows steeply with the gap G = L − T):
+    # G = gap·DESCENT^−DESCENT_STEPS, widened by DESCENT up to gap; the first sweep that finds a
+    # package with min h ≥ T + τ answers (it has listed every package with min h ≥ best − τ)
+    gmax = gap / DESCENT**DESCENT_STEPS
+    while True:
+        gmax = min(gmax, gap)
+        out = _sweep(pr, [k for k in order if alt[k] <= gmax + pr.eps_h], L - gmax, work - pr.nodes)
+        if out.complete:
+            return answer(out)
+        if not out.exhausted or gmax >= gap:  # out of work, or a window over WINDOW_LIMIT
+            return gave_up()
+        gap = min(gap, L - pr.best + tau)
+        gmax *= DESCENT
 
 
 def _options(pr: _Problem, k: int) -> IntArray:
@@ -221,16 +242,18 @@ def _options(pr: _Problem, k: int) -> IntArray:
     return local[np.argsort(pr.delta[lo + local], kind="stable")]
 
 
-def _sweep(pr: _Problem, moves: list[int], work: int) -> _Outcome:
-    """The depth-first sweep of the kernel over ``moves`` (in that order), at most ``work`` nodes;
-    the incumbent is kept in ``pr``."""
+def _sweep(pr: _Problem, moves: list[int], target: float, work: int) -> _Outcome:
+    """One depth-first sweep of the kernel over ``moves`` (in that order) with the given target, at
+    most ``work`` nodes; the incumbent carries over in ``pr``."""
     from detente.analysis.methods import _maxmin_kernel as kn
 
     cs, W, x0 = pr.cs, pr.W, pr.x0
     pr.moves = moves
     n = len(moves)
     Q, P = W.shape[1], cs.n_parties
+    gmax = pr.L - max(target, pr.best - pr.tau) + pr.eps_h
     opts = [_options(pr, k) for k in moves]
+    opts = [o[pr.delta[int(cs.offsets[k]) + o] <= gmax] for o, k in zip(opts, moves, strict=True)]
     n_opt = np.asarray([o.size for o in opts], dtype=np.int64)
     start = np.zeros(n, dtype=np.int64)
     if n:
@@ -254,10 +277,12 @@ def _sweep(pr: _Problem, moves: list[int], work: int) -> _Outcome:
         rows = slice(int(start[ell]), int(start[ell] + n_opt[ell]))
         pos_h[ell] = pos_h[ell + 1] + np.maximum(dh[rows], 0.0).max(axis=0, initial=0.0)
         pos_c[ell] = pos_c[ell + 1] + np.maximum(dc[rows], 0.0).max(axis=0, initial=0.0)
-    state = np.zeros(7, dtype=np.int64)
+    state = np.zeros(8, dtype=np.int64)
+    state[kn.CAN_GROW] = 1
     state[kn.WORK] = pr.nodes + max(work, 0)
     state[kn.NODES] = pr.nodes
-    fstate = np.zeros(6)
+    fstate = np.zeros(7)
+    fstate[kn.TARGET] = target
     fstate[kn.BEST] = pr.best
     fstate[kn.TAU] = pr.tau
     fstate[kn.L_VALUE] = pr.L
@@ -282,10 +307,15 @@ def _sweep(pr: _Problem, moves: list[int], work: int) -> _Outcome:
 
     # the root x⁰ (the kernel offers the packages it creates below the root)
     v0, slack0 = float(pr.g0_h.min()), float(pr.g0_c.min(initial=np.inf))
-    if slack0 >= -pr.eps_c and (slack0 >= 2.0 * pr.eps_c or pr.accept is None or pr.accept(x0)):
+    if (
+        slack0 >= -pr.eps_c
+        and v0 >= max(target, pr.best - pr.tau) - pr.eps_h
+        and (slack0 >= 2.0 * pr.eps_c or pr.accept is None or pr.accept(x0))
+    ):
         buf_v[0], buf[0], state[kn.N_BUF] = v0, -1, 1
-        pr.best, pr.package = v0, x0.copy()
-        fstate[kn.BEST] = v0
+        if v0 > pr.best:
+            pr.best, pr.package = v0, x0.copy()
+            fstate[kn.BEST] = v0
     while True:
         status = kn.dfs(
             start, n_opt, dh, dc, dd, pos_h, pos_c,
@@ -297,13 +327,21 @@ def _sweep(pr: _Problem, moves: list[int], work: int) -> _Outcome:
             levels[: d + 1] = choice[: d + 1]
             state[kn.DECISION] = int(pr.accept is None or pr.accept(package(levels)))
             continue
-        if status == kn.FULL and buf.shape[0] < WINDOW_LIMIT:
-            buf = np.concatenate([buf, np.zeros_like(buf)])
-            buf_v = np.concatenate([buf_v, np.zeros_like(buf_v)])
+        if status == kn.FULL:
+            if buf.shape[0] < WINDOW_LIMIT:
+                buf = np.concatenate([buf, np.zeros_like(buf)])
+                buf_v = np.concatenate([buf_v, np.zeros_like(buf_v)])
+            else:
+                state[kn.CAN_GROW] = 0
             continue
         break
     pr.nodes = int(state[kn.NODES])
     if state[kn.HAS_BEST]:
         pr.best, pr.package = float(fstate[kn.BEST]), package(best_choice)
     m = int(state[kn.N_BUF])
-    return _Outcome(status == kn.DONE, buf[:m], buf_v[:m].copy())
+    done = status == kn.DONE
+    # complete: no package within τ of the best lies below the target (the given one, or raised
+    # when more than WINDOW_LIMIT candidates were above it)
+    complete = done and pr.package is not None and pr.best - pr.tau >= float(fstate[kn.TARGET]) - pr.eps_h
+    complete |= done and pr.package is None and float(fstate[kn.TARGET]) == -np.inf
+    return _Outcome(done, complete, buf[:m], buf_v[:m].copy())
