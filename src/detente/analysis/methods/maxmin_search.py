@@ -295,8 +295,8 @@ def _sweep(pr: _Problem, moves: list[int], target: float, work: int) -> _Outcome
     C = np.zeros((n + 1, P))
     D = np.zeros(n + 1)
     H[0], C[0] = pr.g0_h, pr.g0_c
-    buf = np.zeros((1024, n), dtype=np.int32)
-    buf_v = np.zeros(1024)
+    buf = np.zeros((min(1024, WINDOW_LIMIT), n), dtype=np.int32)
+    buf_v = np.zeros(buf.shape[0])
     best_choice = np.full(n, -1, dtype=np.int64)
 
     def package(levels: IntArray) -> IntArray:
@@ -329,8 +329,9 @@ def _sweep(pr: _Problem, moves: list[int], target: float, work: int) -> _Outcome
             continue
         if status == kn.FULL:
             if buf.shape[0] < WINDOW_LIMIT:
-                buf = np.concatenate([buf, np.zeros_like(buf)])
-                buf_v = np.concatenate([buf_v, np.zeros_like(buf_v)])
+                grow = min(buf.shape[0], WINDOW_LIMIT - buf.shape[0])
+                buf = np.concatenate([buf, np.zeros((grow, n), dtype=np.int32)])
+                buf_v = np.concatenate([buf_v, np.zeros(grow)])
             else:
                 state[kn.CAN_GROW] = 0
             continue
