@@ -257,6 +257,7 @@ def _sweep(pr: _Problem, moves: list[int], target: float, work: int) -> _Outcome
     Q, P = W.shape[1], cs.n_parties
     gmax = pr.L - max(target, pr.best - pr.tau) + pr.eps_h
     opts = [_options(pr, k) for k in moves]
+    # (sorted by δ, so the options within the gap are a prefix: ``answer`` decodes with _options)
     opts = [o[pr.delta[int(cs.offsets[k]) + o] <= gmax] for o, k in zip(opts, moves, strict=True)]
     n_opt = np.asarray([o.size for o in opts], dtype=np.int64)
     start = np.zeros(n, dtype=np.int64)
