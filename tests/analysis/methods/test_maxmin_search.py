@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente.analysis import solve as sv
-from detente.analysis.methods import milp
+from detente.analysis.methods import maxmin_search, milp
 from detente.analysis.methods.maxmin_search import search_maxmin
-from detente.model.compiled import CompiledScenario, compile_scenario
+from detente.model.compiled import CompiledScenario, FloatArray, compile_scenario
 from detente.model.scenario import Scenario
 from tests.analysis._instances import build
 
@@ -203,3 +203,144 @@ def test_highs_ideal_point_sees_improvements_below_its_default_dual_tolerance() 
     assert "lagrange-search" not in ks.method and ks.optimal
     rho = max(min(u[i] / ideal[i] for i in range(3)) for _, u in acc)
     assert ks.objective == pytest.approx(float(rho), rel=1e-9)
+
+
+# --- the compiled depth-first search itself, against brute force -------------------------------------
+
+
+@st.composite
+def scored(draw: Any) -> tuple[CompiledScenario, FloatArray, FloatArray]:
+    """2–4 parties, 1–6 moves of 2–5 options, 12-decimal or small
+    integer values (ties), and scores h = W·x + w0: the gains, or random integer combinations of the
+    parties' values (so a score is not one party's utility)."""
+    n_p = draw(st.integers(2, 4))
+    n_m = draw(st.integers(1, 6))
+    integer = draw(st.booleans())
+    value = (
+        st.integers(0, 3).map(float)
+        if integer
+        else st.integers(0, 10**12).map(lambda v: round(v / 10**12, 12))
+    )
+    values = [[[draw(value) for _ in range(n_p)] for _ in range(draw(st.integers(2, 5)))] for _ in range(n_m)]
+    res = draw(st.integers(0, n_m)) * (1.0 if integer else 0.4)
+    cs = build(values, [res] * n_p)
+    if draw(st.booleans()):
+        return cs, cs.values.astype(np.float64), -cs.disagreement.astype(np.float64)
+    n_q = draw(st.integers(1, 4))
+    mix = np.asarray([[draw(st.integers(0, 2)) for _ in range(n_q)] for _ in range(n_p)], dtype=np.float64)
+    return cs, cs.values @ mix, np.asarray([float(draw(st.integers(-3, 3))) for _ in range(n_q)])
+
+
+def _brute(cs: CompiledScenario, W: FloatArray, w0: FloatArray) -> dict[tuple[int, ...], Fraction]:
+    """min_q h_q, exactly, of every exactly acceptable package."""
+    Wf = [[Fraction(repr(float(v))) for v in row] for row in W]
+    w0f = [Fraction(repr(float(v))) for v in w0]
+    out = {}
+    for p, _u in _acceptable(cs):
+        g = cs.global_options(np.asarray(p))
+        out[p] = min(w0f[q] + sum((Wf[o][q] for o in g), Fraction(0)) for q in range(W.shape[1]))
+    return out
+
+
+def _check_window(found: Any, score: dict[tuple[int, ...], Fraction], tau: float) -> None:
+    if not score:
+        assert found.best is None and found.packages.shape[0] == 0
+        return
+    best = max(score.values())
+    assert found.best == pytest.approx(float(best), abs=1e-9)
+    listed = [tuple(int(v) for v in row) for row in found.packages]
+    assert len(listed) == len(set(listed))  # every package once
+    window = set(listed)
+    t = Fraction(repr(tau))
+    assert {p for p, s in score.items() if s >= best - t} <= window
+    assert window <= {p for p, s in score.items() if s >= best - t - Fraction(1, 10**9)}
+    assert score[listed[0]] == best  # best first
+
+
+@SETTINGS
+@given(case=scored(), tau=st.sampled_from([1e-9, 0.25, 0.5, 1.0]))
+def test_search_lists_exactly_the_window_multi_option_moves_and_any_tau(
+    case: tuple[CompiledScenario, FloatArray, FloatArray], tau: float
+) -> None:
+    cs, W, w0 = case
+    found = search_maxmin(cs, W, w0, tau, work=10**7, accept=milp.ExactValues(cs).acceptable)
+    assert found is not None and found.complete
+    _check_window(found, _brute(cs, W, w0), tau)
+
+
+@SETTINGS
+@given(case=scored(), work=st.integers(1, 40))
+def test_starved_search_gives_up_with_an_acceptable_incumbent_or_is_exact(
+    case: tuple[CompiledScenario, FloatArray, FloatArray], work: int
+) -> None:
+    """With a few nodes of work the search either finishes (and is exact) or says it gave up, listing
+    at most its best package, which is acceptable exactly."""
+    cs, W, w0 = case
+    ex = milp.ExactValues(cs)
+    found = search_maxmin(cs, W, w0, 1e-9, work=work, accept=ex.acceptable)
+    assert found is not None
+    if found.complete:
+        _check_window(found, _brute(cs, W, w0), 1e-9)
+    else:
+        assert found.packages.shape[0] <= 1
+        assert all(ex.acceptable(p) for p in found.packages)
+
+
+@SETTINGS
+@given(case=scored(), limit=st.integers(1, 6))
+def test_window_over_the_limit_gives_up(
+    case: tuple[CompiledScenario, FloatArray, FloatArray], limit: int
+) -> None:
+    """With room for only ``limit`` candidates (WINDOW_LIMIT) the search is exact, or gives up only
+    when at least ``limit`` packages lie within τ of the best."""
+    cs, W, w0 = case
+    tau = 1.0
+    with patch.object(maxmin_search, "WINDOW_LIMIT", limit):
+        found = search_maxmin(cs, W, w0, tau, work=10**7, accept=milp.ExactValues(cs).acceptable)
+    assert found is not None
+    score = _brute(cs, W, w0)
+    if found.complete:
+        _check_window(found, score, tau)
+    else:
+        best = max(score.values())
+        assert sum(s >= best - Fraction(tau) - Fraction(1, 10**9) for s in score.values()) >= limit
+
+
+def test_incumbent_acceptable_only_by_rounding_is_refused() -> None:
+    """0.1 + 0.2 is 0.30000000000000004 in floating point, equal to p0's reservation: acceptable in
+    floats, not exactly (0.3 < 0.30000000000000004). That package has the best min score; the search
+    must vet it with ``accept`` and answer the best exactly acceptable package instead."""
+    values = [
+        [[0.1, 0.0], [0.0, 0.0]],
+        [[0.2, 1.0], [0.0, 0.0]],
+        [[0.0, 0.0], [0.5, 0.25]],
+    ]
+    cs = build(values, [0.30000000000000004, 0.0])
+    W, w0 = cs.values.astype(np.float64), np.zeros(2)
+    ex = milp.ExactValues(cs)
+    assert not ex.acceptable(np.asarray([0, 0, 0]))
+    found = search_maxmin(cs, W, w0, 1e-9, work=10**6, accept=ex.acceptable)
+    assert found is not None and found.complete
+    _check_window(found, _brute(cs, W, w0), 1e-9)
+    assert (0, 0, 0) not in {tuple(int(v) for v in row) for row in found.packages}
+
+
+@pytest.mark.parametrize(("seed", "percent"), [(0, False), (1, True), (2, True)])
+def test_medium_genius_like_search_matches_plain_highs(seed: int, percent: bool) -> None:
+    """60 issues × 5 parties, 12 decimals: the complete search's max-min value equals plain HiGHS's."""
+    bench = Path(__file__).resolve().parents[3] / "benchmarks"
+    sys.path.insert(0, str(bench))
+    try:
+        from bench_realvalued import plain_highs_maxmin
+        from instances import genius_like
+    finally:
+        sys.path.remove(str(bench))
+    cs = genius_like(60, 5, decimals=12, seed=seed, percent=percent)
+    tau = milp.TOLERANCE * milp._unit(cs)
+    found = search_maxmin(
+        cs, cs.values, -cs.disagreement, tau, work=10**8, accept=milp.ExactValues(cs).acceptable
+    )
+    assert found is not None and found.complete
+    _, status, value = plain_highs_maxmin(cs)
+    assert status == "optimal"
+    assert found.best == pytest.approx(value, abs=1e-7)
