@@ -26,7 +26,9 @@ within G) and widen it by DESCENT; the first sweep that exhausts its tree with b
 complete. Its candidates with min h ≥ best − τ are **every** acceptable package within τ of the
 max–min: the optimum, its tie check and the leximin candidates in one pass, with no branch-and-bound.
 Work is counted in nodes (every child looked at), ``work`` in all (deterministic); beyond it, as soon
-as the next sweep, growing by the ratio of the last two, would not fit in the work left, or when
+as the next sweep, growing by the ratio of the last two, would not fit in the work left, before any
+exact sweep when the moves that cost nothing in the bound (δ = 0 alternatives) alone span more
+combinations than the work left (tie-heavy data, e.g. integers), or when
 more than :data:`WINDOW_LIMIT` candidates lie within τ of the best, the search gives up (``complete``
 False, with the best package it saw) and the caller runs the MILP instead. (On the 200 × 6
 Genius-like benchmark a node costs about 2·10⁻⁸ s; the hardest instances need 1.7·10⁸ nodes; integer
@@ -225,6 +227,11 @@ def search_maxmin(
     if out.complete:
         return answer(out)
     gap = L - pr.best + tau
+    free = int(np.sum(alt <= pr.eps_h))  # moves whose change costs nothing in the Lagrangian bound
+    if free >= 63 or 2**free > work - pr.nodes:
+        # every exact sweep's tree holds every combination of these moves (no reduced cost prunes
+        # them): on tie-heavy (e.g. integer) data it cannot fit in the work left, so give up at once
+        return gave_up()
     # exact sweeps from well above the incumbent (the work grows steeply with the gap G = L − T):
     # G = gap·DESCENT^−DESCENT_STEPS, widened by DESCENT up to gap; the first sweep that finds a
     # package with min h ≥ T + τ answers (it has listed every package with min h ≥ best − τ)
