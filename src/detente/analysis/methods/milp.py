@@ -100,9 +100,11 @@ SEARCH_STATE_UNITS = 2.5e-8
 SEARCH_WINDOW = 5_000
 WALL_STOP = "wall-clock safety stop reached: the answer is incomplete and may differ from run to run"
 NODE_STOP = "node budget reached before the optimum was proven"
-#: Work units charged per model coefficient for each HiGHS solve (presolve and set-up; measured about
-#: 2.5·10^-5 s per coefficient on an idle machine, rounded up) ...
-SOLVE_UNITS = 3e-5
+#: Work units charged per model coefficient for each HiGHS solve (presolve and set-up). Measured on
+#: the loops of small solves that list ties (a 5,800-coefficient model, a few iterations each):
+#: 0.01–0.02 s, about 2–3·10^-6 s per coefficient; at 3·10^-5 each such solve was charged 0.17 units
+#: and listing 100 KS ties on integer data used up a 30-unit budget in 1.4 s of CPU ...
+SOLVE_UNITS = 5e-6
 #: ... and per model coefficient for each simplex iteration. Re-measured on an idle machine on the
 #: 200 × 6 real-valued instances (benchmarks/bench_realvalued.py): 0.5–3.4·10^-8 s per iteration and
 #: coefficient inside branch and bound (10^-7, first calibrated on a loaded machine, charged 5–15× the
