@@ -258,3 +258,29 @@ def test_an_answer_the_budget_stops_reports_a_gap_that_bounds_the_optimum(concep
     assert short.gap is not None and short.objective is not None and full.objective is not None
     assert short.objective <= full.objective + 1e-9
     assert full.objective <= short.objective + short.gap + 1e-9
+
+
+def test_a_commands_proven_ideal_point_is_computed_once() -> None:
+    """KS and the KS options of one command share the proven ideal point; outside a command nothing is
+    kept (each call computes it)."""
+    from detente.analysis.budget import command_budget
+
+    cs = build([[[0.0, 0.0], [2.0, -1.0]], [[0.0, 0.0], [-1.0, 3.0]], [[1.0, 1.0], [0.0, 0.0]]], [0.0, 0.0])
+    calls = []
+    real = milp._ideal_point
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    def run() -> milp.Run:
+        return milp.Run(nodes=10**6, deadline=time.perf_counter() + 60)
+
+    with patch.object(milp, "_ideal_point", counted):
+        with command_budget(30):
+            first = milp.ideal_point(cs, run())
+            again = milp.ideal_point(cs, run())
+        assert first == again and first[1] and len(calls) == 1
+        milp.ideal_point(cs, run())
+        milp.ideal_point(cs, run())
+        assert len(calls) == 3

@@ -903,7 +903,20 @@ def _null_ties(cs: CompiledScenario, ex: ExactValues, c: IntArray, limit: int) -
 
 def ideal_point(cs: CompiledScenario, run: Run) -> tuple[list[Fraction] | None, bool]:
     """ideal_i = max u_i over the acceptable packages, exactly (one MILP per party); (None, proven) when
-    nothing is acceptable."""
+    nothing is acceptable. Inside a command a proven ideal point is computed once (KS and the KS
+    options of one command share it: :func:`detente.analysis.budget.recall`)."""
+    from detente.analysis.budget import recall, remember
+
+    known: tuple[list[Fraction] | None, bool] | None = recall(("ideal-point", "milp"), cs)
+    if known is not None:
+        return known
+    found = _ideal_point(cs, run)
+    if found[1]:
+        remember(("ideal-point", "milp"), cs, found)
+    return found
+
+
+def _ideal_point(cs: CompiledScenario, run: Run) -> tuple[list[Fraction] | None, bool]:
     ex = ExactValues(cs)
     ideal: list[Fraction] = []
     proven = True
