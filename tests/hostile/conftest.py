@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from tests.conftest import FIXTURES
@@ -57,13 +58,16 @@ def run(*args: str, cwd: Path | None = None, timeout: float = 60.0) -> subproces
     )
 
 
-def run_bounded(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``detente ARGS`` under the hostile budget: the child cannot map more than twice
-    :data:`MEGABYTES`; its own peak resident memory (VmHWM, see :data:`PEAK_WRAPPER`) and CPU time
-    (``wait4``'s rusage: independent of how busy the machine is) must stay under :data:`MEGABYTES` and
-    :data:`SECONDS`, interpreter start-up included; a wall-clock safety stop kills it after ``WALL``
-    seconds."""
+def run_measured(
+    *args: str, cwd: Path | None = None, memory_cap: bool = False
+) -> tuple[subprocess.CompletedProcess[str], float, float, float]:
+    """``detente ARGS`` in a child process: (result, CPU seconds, wall seconds, peak MB) of the child
+    alone. CPU time is ``wait4``'s rusage (independent of how busy the machine is); the peak is the
+    child's own VmHWM (:data:`PEAK_WRAPPER`), or wait4's figure when it died before its exit hooks.
+    ``memory_cap``: the child cannot map more than twice :data:`MEGABYTES`. A wall-clock safety stop
+    kills it after :data:`WALL` seconds."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
         child = subprocess.Popen(
             [sys.executable, "-c", PEAK_WRAPPER, *args],
             stdout=out,
@@ -71,7 +75,7 @@ def run_bounded(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
             text=True,
             cwd=cwd,
             env={**os.environ, "COLUMNS": "400"},  # long temporary paths unwrapped
-            preexec_fn=_limit_memory,
+            preexec_fn=_limit_memory if memory_cap else None,
         )
         timer = threading.Timer(WALL, child.kill)
         timer.start()
@@ -79,6 +83,7 @@ def run_bounded(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
             _, status, usage = os.wait4(child.pid, 0)
         finally:
             timer.cancel()
+        wall = time.perf_counter() - started
         returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -90,11 +95,17 @@ def run_bounded(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
         [sys.executable, "-m", "detente.cli.app", *args], returncode, stdout, stderr
     )
     assert returncode != -signal.SIGKILL, f"killed after {WALL} s: {args}"
-    cpu = usage.ru_utime + usage.ru_stime
-    assert cpu < SECONDS, f"{cpu:.1f} s of CPU: {args}"
-    # the child's own peak when it reported one; else (it died before its exit hooks) wait4's figure
     peak_kb = peaks[-1] if peaks else usage.ru_maxrss
-    assert peak_kb < MEGABYTES * 1024, f"peak memory {peak_kb / 1024:.0f} MB: {args}"
+    return r, usage.ru_utime + usage.ru_stime, wall, peak_kb / 1024
+
+
+def run_bounded(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``detente ARGS`` under the hostile budget (:func:`run_measured` with the memory cap): its own
+    peak resident memory and CPU time must stay under :data:`MEGABYTES` and :data:`SECONDS`,
+    interpreter start-up included."""
+    r, cpu, _wall, peak_mb = run_measured(*args, cwd=cwd, memory_cap=True)
+    assert cpu < SECONDS, f"{cpu:.1f} s of CPU: {args}"
+    assert peak_mb < MEGABYTES, f"peak memory {peak_mb:.0f} MB: {args}"
     return r
 
 

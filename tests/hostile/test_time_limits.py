@@ -20,16 +20,12 @@ with a note saying why.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from detente.analysis.budget import WALL_STOP_NOTE, safety_seconds
+from tests.hostile.conftest import run_measured
 from tests.hostile.large import write_large
 
 BUDGET = 2.0
@@ -41,40 +37,6 @@ MEGABYTES = 500
 @pytest.fixture(scope="module")
 def large_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_large(tmp_path_factory.mktemp("large") / "large-1000.yaml")
-
-
-#: Runs the CLI and reports the process's own peak resident memory (VmHWM of its address space) on
-#: exit: ``ru_maxrss`` would also count the parent's memory at the fork (a large test worker).
-WRAPPER = """
-import atexit, sys
-def _peak():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            sys.stderr.write("\\nPEAK-KB " + line.split()[1] + "\\n")
-atexit.register(_peak)
-from detente.cli.app import main
-sys.argv = ["detente", *sys.argv[1:]]
-main()
-"""
-
-
-def run_measured(*args: str) -> tuple[subprocess.CompletedProcess[str], float, float, float]:
-    """``detente ARGS``: (result, CPU seconds, wall seconds, peak MB) of the child alone."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-c", WRAPPER, *args], stdout=out, stderr=err, text=True)
-        try:
-            _, status, usage = os.wait4(child.pid, 0)
-        except BaseException:
-            child.kill()
-            raise
-        wall = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        r = subprocess.CompletedProcess(child.args, os.waitstatus_to_exitcode(status), out.read(), err.read())
-    peaks = [int(line.split()[1]) for line in r.stderr.splitlines() if line.startswith("PEAK-KB ")]
-    assert peaks, r.stderr[-2000:]
-    return r, usage.ru_utime + usage.ru_stime, wall, peaks[-1] / 1024
 
 
 def _bounded(command: str, path: Path) -> dict:
