@@ -196,10 +196,7 @@ class PackageMip:
         self.run_state = run
         self.h = new_highs()
         h = self.h
-        for name, value in (
-            ("output_flag", False),
-            ("threads", 1),
-            ("random_seed", 0),
+        for name, value in (  # (quiet, one thread and the seed: new_highs)
             ("mip_rel_gap", 0.0),
             ("primal_feasibility_tolerance", 1e-9),
             ("mip_feasibility_tolerance", 1e-9),
@@ -713,9 +710,9 @@ def _search(
     """The Lagrangian enumeration (:mod:`~detente.analysis.methods.maxmin_search`) on its deterministic budget:
     (the complete result, None, L), or (None, the best package it saw — an incumbent for the MILP — or
     None, L) when it does not apply or gives up (the caller solves the MILP). L, the LP value, bounds
-    max min h from above (None when the search did not run): the gap of an answer the budget stops. The search may use at most
-    what is left of the question's work budget (:data:`SEARCH_STATE_UNITS` per state) and is charged
-    the states it visited."""
+    max min h from above (None when the search did not run): the gap of an answer the budget stops.
+    The search may use at most what is left of the question's work budget
+    (:data:`SEARCH_STATE_UNITS` per node) and is charged the nodes it visited."""
     from detente.analysis.methods.maxmin_search import search_maxmin
 
     work = SEARCH_STATES if states is None else min(states, SEARCH_STATES)
